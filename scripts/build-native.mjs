@@ -1,0 +1,32 @@
+// `npm install` hook: builds the native kernels addon (binding.gyp) with node-gyp. Never fails the
+// install: without a compiler the TypeScript reference kernels run and the app says so.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(join(root, 'binding.gyp')) || process.env.CATNET_SKIP_NATIVE === '1') process.exit(0);
+
+// Prefer npm's own node-gyp (set by npm while running scripts), else the one installed beside npm.
+let gyp = process.env.npm_config_node_gyp;
+if (!gyp || !existsSync(gyp)) {
+  try {
+    gyp = createRequire(import.meta.url).resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    const npmDir = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules');
+    gyp = join(npmDir, 'node-gyp', 'bin', 'node-gyp.js');
+  }
+}
+const started = Date.now();
+const run = spawnSync(process.execPath, [gyp, 'rebuild', '--release'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+if (run.status === 0) {
+  console.error(`catnet: built the native kernels in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} else {
+  const tail = `${run.stdout ?? ''}${run.stderr ?? ''}`.split('\n').slice(-15).join('\n');
+  console.error(
+    `catnet: could not build the native kernels (${run.error?.message ?? `node-gyp exited ${run.status}`}).\n` +
+      `${tail}\ncatnet will use the slower TypeScript kernels. Install a C compiler, make and python3, then run \`npm rebuild catnet\` or \`node scripts/build-native.mjs\`.`,
+  );
+}
