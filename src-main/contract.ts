@@ -1,0 +1,302 @@
+// The one API between the UI and the rest of catnet, declared once. Two transports implement it:
+// Electron IPC (preload.ts -> ipc.ts) and browser mode (web.ts over local HTTP + server-sent events).
+// Every method's arguments are validated against the zod schemas below on the receiving side; the
+// renderer is untrusted. Results are plain JSON-compatible data (no typed arrays, no class instances).
+
+import { z } from 'zod';
+
+// ---------- shared value types ----------
+
+export const Role = z.enum(['train-positive', 'train-negative', 'test-positive', 'test-negative']);
+export type Role = z.infer<typeof Role>;
+
+export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
+export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
+export const OptimizerName = z.enum(['gd', 'momentum', 'adam']);
+export const ResizeName = z.enum(['cover', 'fill', 'contain']);
+
+const LONG_TEXT = 4096;
+const Path = z.string().min(1).max(LONG_TEXT);
+const ClassName = z.string().trim().min(1).max(40);
+
+/** Training settings as the UI edits them; presets fill them in. */
+export const TrainSettings = z.object({
+  /** Hidden layer sizes only: [] = logistic regression, [7] = [12288, 7, 1], [20, 7, 5] = the 4-layer net. */
+  hiddenLayers: z.array(z.number().int().min(1).max(4096)).max(10),
+  activation: ActivationName,
+  init: InitName,
+  learningRate: z.number().positive().max(1e6),
+  /** Full-batch: iterations; mini-batch: epochs = iterations over the data. */
+  iterations: z.number().int().min(1).max(1_000_000),
+  /** 0 = full batch (the course's algorithm). */
+  batchSize: z.number().int().min(0).max(1_000_000),
+  optimizer: OptimizerName,
+  l2: z.number().min(0).max(1e6),
+  /** Fraction of the training images held out for validation when no test folders are given. */
+  validationFraction: z.number().min(0).max(0.5),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+});
+export type TrainSettings = z.infer<typeof TrainSettings>;
+
+export interface FolderInfo {
+  role: Role;
+  path: string;
+  accepted: number;
+  skipped: number;
+}
+
+/** One image the app holds; `id` is stable for the project's life. */
+export interface ImageEntry {
+  id: number;
+  role: Role;
+  path: string;
+  /** Set once a model exists: probability of the positive class. */
+  probability?: number;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  role: Role;
+  folder: string;
+  accepted: number;
+  skipped: SkippedFile[];
+  /** Groups of paths with identical pixels after preprocessing. */
+  duplicates: string[][];
+  /** Paths whose pixels also appear in the other class. */
+  inBothClasses: string[];
+  seconds: number;
+  fromCache: number;
+}
+
+export interface ProjectState {
+  classNames: [string, string];
+  folders: FolderInfo[];
+  counts: Record<Role, number>;
+  /** e.g. "Only 12 'Not cat' images for 300 'Cat' images: ..." */
+  warnings: string[];
+  settings: TrainSettings;
+  model: ModelInfo | null;
+  /** Past training runs, newest last. */
+  history: TrainingRunSummary[];
+  /** Set at start-up when the saved project could not be read (it was kept aside). */
+  notice?: string;
+}
+
+export interface ModelInfo {
+  layerDims: number[];
+  activation: string;
+  classNames: [string, string];
+  threshold: number;
+  trainAccuracy?: number;
+  testAccuracy?: number;
+  /** Where it came from: 'trained' in this session, or the .onnx path it was opened from. */
+  source: string;
+}
+
+export interface TrainingRunSummary {
+  startedAt: string;
+  settings: TrainSettings;
+  iterations: number;
+  finalCost: number;
+  trainAccuracy: number;
+  validationAccuracy?: number;
+  testAccuracy?: number;
+  stopped: 'completed' | 'cancelled' | 'early-stopped' | 'diverged' | 'failed';
+  seconds: number;
+}
+
+export interface EngineInfo {
+  version: string;
+  backend: 'native' | 'reference';
+  isa: string;
+  threads: number;
+  reason?: string;
+  /** 'electron' or 'browser'. */
+  transport: 'electron' | 'browser';
+}
+
+export interface Metrics {
+  threshold: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Counts with positive = class 1: true positives, false positives, true negatives, false negatives. */
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+  m: number;
+}
+
+export interface Evaluation {
+  train: Metrics;
+  /** From test folders, or the validation split when there are none; null when neither exists. */
+  test: Metrics | null;
+  testSource: 'test-folders' | 'validation-split' | null;
+  /** Misclassified images at this threshold, worst first (at most 200). */
+  misclassified: ImageEntry[];
+}
+
+export interface Prediction {
+  probability: number;
+  /** 1 = positive class (classNames[0]). */
+  label: 0 | 1;
+  className: string;
+  /** The 64x64 input the model saw, as a PNG data URL. */
+  input: string;
+}
+
+export interface ExportResult {
+  path: string;
+  bytes: number;
+  /** Largest |p_onnxruntime - p_engine| on the verification sample. */
+  maxDifference: number;
+}
+
+/** Everything pushed from the back end to the UI. */
+export type AppEvent =
+  | { type: 'import-progress'; role: Role; folder: string; done: number; total: number; rate: number }
+  | { type: 'import-done'; report: ImportReport }
+  | {
+      type: 'train-progress';
+      iteration: number;
+      iterations: number;
+      cost: number;
+      trainAccuracy: number;
+      validationAccuracy?: number;
+      iterationsPerSecond: number;
+      elapsedSeconds: number;
+      etaSeconds: number;
+      backend: string;
+    }
+  | { type: 'train-done'; run: TrainingRunSummary; model: ModelInfo }
+  | { type: 'train-error'; message: string; keptModel: boolean }
+  | { type: 'project'; project: ProjectState };
+
+// ---------- the methods ----------
+
+/**
+ * Each method: zod schema of its argument tuple. The result types are in `ApiResults`.
+ * A method that opens a native dialog in Electron takes an optional path: browser mode (and tests)
+ * pass the path, since a browser cannot show the server's file system.
+ */
+export const ApiArgs = {
+  engineInfo: z.tuple([]),
+  getProject: z.tuple([]),
+  newProject: z.tuple([]),
+  setClassNames: z.tuple([z.tuple([ClassName, ClassName])]),
+  updateSettings: z.tuple([TrainSettings]),
+  /** Adds a folder (imports it, with 'import-progress' events). No path: native folder dialog. */
+  addFolder: z.tuple([Role, Path.optional()]),
+  removeFolder: z.tuple([Role, Path]),
+  removeImage: z.tuple([z.number().int().min(0)]),
+  listImages: z.tuple([Role, z.number().int().min(0), z.number().int().min(1).max(2000)]),
+  /** 64x64 PNG data URLs of the given image ids (what the model sees). */
+  thumbnails: z.tuple([z.array(z.number().int().min(0)).max(500)]),
+  lastImportReports: z.tuple([]),
+  /** Writes a small synthetic two-class image set under the user-data folder and adds it. */
+  createDemo: z.tuple([]),
+  startTraining: z.tuple([TrainSettings]),
+  stopTraining: z.tuple([]),
+  evaluate: z.tuple([z.number().min(0).max(1)]),
+  classifyImage: z.tuple([z.number().int().min(0)]),
+  /** Classifies a file by path (no path: native open dialog). */
+  classifyFile: z.tuple([Path.optional()]),
+  /** Classifies uploaded bytes (browser drop); at most 50 MB as base64. */
+  classifyBytes: z.tuple([z.string().max(70_000_000), z.string().max(255)]),
+  /** Saves the current model as .onnx (no path: native save dialog; null result = cancelled). */
+  exportModel: z.tuple([Path.optional()]),
+  /** Opens an .onnx model (no path: native open dialog; null result = cancelled). */
+  openModel: z.tuple([Path.optional()]),
+} as const;
+
+export type ApiMethod = keyof typeof ApiArgs;
+
+export interface ApiResults {
+  engineInfo: EngineInfo;
+  getProject: ProjectState;
+  newProject: ProjectState;
+  setClassNames: ProjectState;
+  updateSettings: ProjectState;
+  addFolder: ImportReport | null;
+  removeFolder: ProjectState;
+  removeImage: ProjectState;
+  listImages: { total: number; images: ImageEntry[] };
+  thumbnails: Record<number, string>;
+  lastImportReports: ImportReport[];
+  createDemo: ProjectState;
+  startTraining: { started: true };
+  stopTraining: { stopping: boolean };
+  evaluate: Evaluation | null;
+  classifyImage: Prediction;
+  classifyFile: Prediction | null;
+  classifyBytes: Prediction;
+  exportModel: ExportResult | null;
+  openModel: ModelInfo | null;
+}
+
+/** The object the preload exposes as `window.catnet` and browser mode's client implements. */
+export type CatnetApi = {
+  [K in ApiMethod]: (...args: z.input<(typeof ApiArgs)[K]>) => Promise<ApiResults[K]>;
+} & {
+  /** Subscribes to back-end events; returns the unsubscribe function. */
+  onEvent(listener: (event: AppEvent) => void): () => void;
+};
+
+export const API_METHODS = Object.keys(ApiArgs) as ApiMethod[];
+
+/** IPC channel of a method (Electron) and URL path (browser mode). */
+export const channelOf = (method: ApiMethod): string => `catnet:${method}`;
+export const EVENT_CHANNEL = 'catnet:event';
+
+/** Validates untrusted arguments; throws an Error whose message names the method and the bad value. */
+export function parseArgs<K extends ApiMethod>(method: K, args: unknown): z.output<(typeof ApiArgs)[K]> {
+  const schema = ApiArgs[method];
+  if (!schema) throw new Error(`Unknown catnet API method: ${String(method).slice(0, 60)}`);
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid arguments to ${method}: ${issue?.path.join('.') || 'arguments'}: ${issue?.message}`);
+  }
+  return parsed.data as z.output<(typeof ApiArgs)[K]>;
+}
+
+/** Errors cross both transports as this shape, so the UI can show `message` as it is. */
+export interface ApiError {
+  error: string;
+}
+
+export const DEFAULT_SETTINGS: TrainSettings = {
+  hiddenLayers: [20, 7, 5],
+  activation: 'relu',
+  init: 'course',
+  learningRate: 0.0075,
+  iterations: 2500,
+  batchSize: 0,
+  optimizer: 'gd',
+  l2: 0,
+  validationFraction: 0,
+  seed: 1,
+};
+
+/** The course's three networks. */
+export const PRESETS: Record<'logistic' | 'two-layer' | 'four-layer', TrainSettings> = {
+  logistic: { ...DEFAULT_SETTINGS, hiddenLayers: [], init: 'zeros', learningRate: 0.005, iterations: 2000 },
+  'two-layer': { ...DEFAULT_SETTINGS, hiddenLayers: [7], init: 'small', learningRate: 0.0075, iterations: 2500 },
+  'four-layer': {
+    ...DEFAULT_SETTINGS,
+    hiddenLayers: [20, 7, 5],
+    init: 'course',
+    learningRate: 0.0075,
+    iterations: 2500,
+  },
+};
