@@ -1,0 +1,87 @@
+// predictProbabilities against an independent per-example forward pass in float64.
+import { describe, expect, it } from 'vitest';
+import { referenceKernels } from '../../../src-core/kernels/reference.js';
+import type { Activation, Model } from '../../../src-core/nn/model.js';
+import { predictProbabilities } from '../../../src-core/nn/predict.js';
+
+const kernels = referenceKernels();
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function randomModel(layerDims: number[], hidden: Activation, seed: number, scale: number): Model {
+  const rand = lcg(seed);
+  const L = layerDims.length - 1;
+  const W: Float32Array[] = [];
+  const b: Float32Array[] = [];
+  for (let l = 1; l <= L; l++) {
+    W.push(Float32Array.from({ length: layerDims[l] * layerDims[l - 1] }, () => (rand() * 2 - 1) * scale));
+    b.push(Float32Array.from({ length: layerDims[l] }, () => rand() - 0.5));
+  }
+  const activations: Activation[] = [...Array(L - 1).fill(hidden), 'sigmoid'];
+  return {
+    config: { layerDims, activations },
+    params: { W, b },
+    classNames: ['cat', 'non-cat'],
+    resize: 'cover',
+    threshold: 0.5,
+    summary: {},
+  };
+}
+
+/** One example at a time, straight from a[l] = g(W[l] a[l-1] + b[l]) with a[0] = x / 255. */
+function oracle(model: Model, x: Uint8Array): number {
+  const g: Record<Activation, (z: number) => number> = {
+    sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+    tanh: Math.tanh,
+    relu: (z) => Math.max(z, 0),
+    leaky_relu: (z) => (z > 0 ? z : 0.01 * z),
+  };
+  const dims = model.config.layerDims;
+  let a = Array.from(x, (v) => v / 255);
+  for (let l = 1; l < dims.length; l++) {
+    const W = model.params.W[l - 1];
+    const next: number[] = [];
+    for (let i = 0; i < dims[l]; i++) {
+      let z = model.params.b[l - 1][i];
+      for (let j = 0; j < dims[l - 1]; j++) z += W[i * dims[l - 1] + j] * a[j];
+      next.push(g[model.config.activations[l - 1]](z));
+    }
+    a = next;
+  }
+  return a[0];
+}
+
+describe('predictProbabilities', () => {
+  for (const hidden of ['relu', 'tanh', 'sigmoid', 'leaky_relu'] as const)
+    it(`matches a per-example float64 forward pass ([10, 6, 4, 1], ${hidden})`, () => {
+      const model = randomModel([10, 6, 4, 1], hidden, 42, 1);
+      const m = 37;
+      const rand = lcg(7);
+      const pixels = Uint8Array.from({ length: m * 10 }, () => Math.floor(rand() * 256));
+      const p = predictProbabilities(model, pixels, m, kernels);
+      expect(p.length).toBe(m);
+      for (let i = 0; i < m; i++) expect(p[i]).toBeCloseTo(oracle(model, pixels.subarray(i * 10, i * 10 + 10)), 5);
+    });
+
+  it('logistic regression on full-size images, across more than one chunk', () => {
+    const n_x = 12288;
+    const model = randomModel([n_x, 1], 'relu', 3, 0.02);
+    const m = 600;
+    const rand = lcg(9);
+    const pixels = Uint8Array.from({ length: m * n_x }, () => Math.floor(rand() * 256));
+    const p = predictProbabilities(model, pixels, m, kernels);
+    for (const i of [0, 1, 511, 512, 599])
+      expect(p[i]).toBeCloseTo(oracle(model, pixels.subarray(i * n_x, (i + 1) * n_x)), 5);
+  });
+
+  it('rejects too few pixel bytes with a clear message', () => {
+    const model = randomModel([10, 1], 'relu', 1, 1);
+    expect(() => predictProbabilities(model, new Uint8Array(15), 2, kernels)).toThrow(/2 examples need 20 pixel bytes/);
+  });
+});
