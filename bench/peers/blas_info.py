@@ -1,0 +1,86 @@
+"""Which BLAS a peer actually runs: library, version, kernel (OpenBLAS core type) and threads.
+
+threadpoolctl when installed; otherwise the OpenBLAS library mapped into this process is asked
+directly (openblas_get_corename / openblas_get_config), and if neither works we say so.
+Call after numpy/torch are imported so their BLAS is loaded.
+"""
+
+import ctypes
+import os
+
+
+def _from_threadpoolctl():
+    try:
+        import threadpoolctl
+    except ImportError:
+        return None
+    pools = [
+        {
+            "source": "threadpoolctl",
+            "library": p.get("internal_api"),
+            "path": p.get("filepath"),
+            "version": p.get("version"),
+            "kernel": p.get("architecture"),
+            "threads": p.get("num_threads"),
+            "threading_layer": p.get("threading_layer"),
+        }
+        for p in threadpoolctl.threadpool_info()
+        if p.get("user_api") == "blas"
+    ]
+    return pools or None
+
+
+def _from_mapped_openblas():
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "blas" in line and ".so" in line})
+    except OSError:
+        return None
+    infos = []
+    for path in paths:
+        if not os.path.isfile(path):
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        info = {"source": "ctypes", "path": path}
+        if hasattr(lib, "openblas_get_corename"):
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            info.update(
+                library="openblas",
+                kernel=lib.openblas_get_corename().decode(),
+                version=lib.openblas_get_config().decode(),
+                threads=lib.openblas_get_num_threads(),
+            )
+        else:
+            info["library"] = "unknown (no openblas symbols: possibly the reference netlib BLAS)"
+        infos.append(info)
+    return infos or None
+
+
+def blas_info():
+    """A list of dicts describing each BLAS in the process, or a one-item list explaining why unknown."""
+    return (
+        _from_threadpoolctl()
+        or _from_mapped_openblas()
+        or [{"source": "none", "library": "unknown: threadpoolctl missing and no BLAS library found in /proc/self/maps"}]
+    )
+
+
+def openblas_env():
+    """The OPENBLAS_* variables this process sees (they change the kernel OpenBLAS picks)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
+
+
+def limit_blas_threads(threads):
+    """Context manager capping BLAS threads (threadpoolctl), or a no-op saying it could not."""
+    try:
+        import threadpoolctl
+
+        return threadpoolctl.threadpool_limits(limits=threads, user_api="blas"), True
+    except ImportError:
+        import contextlib
+
+        return contextlib.nullcontext(), False
