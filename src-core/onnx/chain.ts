@@ -1,0 +1,296 @@
+// Recognises a fully connected classifier in a (structurally checked) ONNX graph: the input image's
+// preprocessing (Cast to float, scale by 1/255, flatten), then per layer a linear step (Gemm, or
+// MatMul [+ Add]) and an activation, ending in Sigmoid with one unit = the probability. Nodes after
+// that may only derive the label from the probability. Walks the nodes in their (topological) order
+// and rejects anything that branches off or does something else, so onnxruntime and the engine compute
+// the same function.
+
+import type { Activation } from '../nn/model.js';
+import { IMAGE_SIZE, LEAKY_SLOPE, N_X } from '../nn/model.js';
+import { DT, type OnnxTypes } from './schema.js';
+import { int64ToNumber, readFloats, readInt64s } from './tensors.js';
+
+export interface Layer {
+  /** (n, nPrev) row-major, as the engine's W[l]. */
+  W: Float32Array;
+  b: Float32Array;
+  n: number;
+  nPrev: number;
+  g: Activation;
+}
+
+export interface Chain {
+  inputName: string;
+  probabilityName: string;
+  labelName?: string;
+  layers: Layer[];
+  /** The constant the label branch compares the probability with, when there is one. */
+  graphThreshold?: number;
+}
+
+const ACTIVATION_OF: Record<string, Activation> = {
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Relu: 'relu',
+  LeakyRelu: 'leaky_relu',
+};
+const LABEL_OPS = new Set(['Greater', 'GreaterOrEqual', 'Cast', 'Squeeze', 'Identity', 'Reshape']);
+
+type Tensor = OnnxTypes.ITensorProto;
+type Pending = { W: Float32Array; b: Float32Array; n: number; nPrev: number; fromMatMul: boolean; hasBias: boolean };
+
+export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chain {
+  const constants = new Map<string, Tensor>();
+  for (const t of graph.initializer ?? []) constants.set(t.name ?? '', t);
+  for (const n of graph.node ?? [])
+    if (n.opType === 'Constant') constants.set(n.output?.[0] ?? '', constantValue(n, file));
+
+  const inputs = (graph.input ?? []).filter((v) => !constants.has(v.name ?? ''));
+  if (inputs.length !== 1)
+    throw new Error(`${file}: the graph has ${inputs.length} inputs; catnet models take one image input.`);
+  const input = inputs[0];
+  checkInput(input, file);
+  const outputs = new Map((graph.output ?? []).map((o) => [o.name ?? '', o]));
+
+  let cur = input.name ?? '';
+  let cast = false;
+  let scaled = false;
+  let flat = false;
+  let pending: Pending | undefined;
+  const layers: Layer[] = [];
+  let probabilityName: string | undefined;
+  const derived = new Set<string>();
+  let graphThreshold: number | undefined;
+
+  for (const [i, node] of (graph.node ?? []).entries()) {
+    const op = node.opType ?? '';
+    if (op === 'Constant') continue;
+    const where = `${file}: node ${i} "${node.name || op}" (${op})`;
+    const ins = (node.input ?? []).filter((s) => s !== '');
+    const outs = node.output ?? [];
+    if (outs.length !== 1) throw new Error(`${where} has ${outs.length} outputs; expected 1.`);
+    const other = () => {
+      const rest = ins.filter((s) => s !== cur);
+      const c = rest.length === 1 ? constants.get(rest[0]) : undefined;
+      if (!c) throw new Error(`${where}: its second operand must be a constant.`);
+      return readFloats(c, `${where} operand "${rest[0]}"`).values;
+    };
+
+    if (probabilityName !== undefined) {
+      // Label branch: only computes from the probability and constants.
+      if (!LABEL_OPS.has(op)) throw new Error(`${where} comes after the output probability; not supported.`);
+      for (const s of ins)
+        if (s !== probabilityName && !derived.has(s) && !constants.has(s))
+          throw new Error(`${where} reads "${s}", which is not derived from the probability.`);
+      if ((op === 'GreaterOrEqual' || op === 'Greater') && ins[0] === probabilityName && constants.has(ins[1])) {
+        const t = readFloats(constants.get(ins[1])!, `${where} threshold`).values;
+        if (t.length === 1) graphThreshold = t[0];
+      }
+      derived.add(outs[0]);
+      continue;
+    }
+
+    if (!ins.includes(cur))
+      throw new Error(`${where} does not continue the network from "${cur}"; branching graphs are not supported.`);
+    if (['Div', 'Gemm', 'MatMul', 'Flatten', 'Reshape', 'Cast', 'Identity'].includes(op) && ins[0] !== cur)
+      throw new Error(`${where} must take "${cur}" as its first input.`);
+    switch (op) {
+      case 'Identity':
+        break;
+      case 'Cast': {
+        const to = intAttribute(node, 'to');
+        if (to !== DT.FLOAT || layers.length > 0 || pending)
+          throw new Error(`${where}: only a cast of the image to float is supported.`);
+        cast = true;
+        break;
+      }
+      case 'Div':
+      case 'Mul': {
+        const c = other();
+        const ok = op === 'Div' ? c.length === 1 && c[0] === 255 : c.length === 1 && Math.abs(c[0] - 1 / 255) < 1e-9;
+        if (!ok || !cast || scaled || layers.length > 0 || pending)
+          throw new Error(`${where}: only scaling the image by 1/255 (once, after the cast to float) is supported.`);
+        scaled = true;
+        break;
+      }
+      case 'Flatten': {
+        const axis = intAttribute(node, 'axis') ?? 1;
+        if ((axis !== 1 && axis !== -3) || flat)
+          throw new Error(`${where}: only flattening the image at axis 1 is supported.`);
+        flat = true;
+        break;
+      }
+      case 'Reshape': {
+        const s = ins[1] ? constants.get(ins[1]) : undefined;
+        const shape = s ? readInt64s(s, `${where} shape`).values : [];
+        if (flat || shape.length !== 2 || shape[1] !== N_X || (shape[0] !== -1 && shape[0] !== 0))
+          throw new Error(`${where}: only reshaping the image to [N, ${N_X}] is supported.`);
+        flat = true;
+        break;
+      }
+      case 'Gemm':
+      case 'MatMul': {
+        if (!cast || !scaled || !flat || pending)
+          throw new Error(
+            `${where}: a layer must follow the image preprocessing (cast to float, divide by 255, flatten) or an activation.`,
+          );
+        const nPrev = layers.length === 0 ? N_X : layers[layers.length - 1].n;
+        pending =
+          op === 'Gemm' ? gemmLayer(node, ins, constants, nPrev, where) : matMulLayer(ins, constants, nPrev, where);
+        break;
+      }
+      case 'Add': {
+        if (!pending || pending.hasBias) throw new Error(`${where}: an Add must follow a MatMul (the bias).`);
+        const c = other();
+        if (c.length !== pending.n && c.length !== 1)
+          throw new Error(`${where}: the bias has ${c.length} values for ${pending.n} units.`);
+        for (let r = 0; r < pending.n; r++) pending.b[r] = c.length === 1 ? c[0] : c[r];
+        pending.hasBias = true;
+        break;
+      }
+      case 'Relu':
+      case 'Tanh':
+      case 'Sigmoid':
+      case 'LeakyRelu': {
+        if (!pending) throw new Error(`${where}: an activation must follow a Gemm or MatMul.`);
+        if (op === 'LeakyRelu') {
+          const alpha = floatAttribute(node, 'alpha') ?? 0.01;
+          if (Math.abs(alpha - LEAKY_SLOPE) > 1e-7)
+            throw new Error(`${where}: LeakyRelu alpha ${alpha} is not supported (catnet uses ${LEAKY_SLOPE}).`);
+        }
+        layers.push({ W: pending.W, b: pending.b, n: pending.n, nPrev: pending.nPrev, g: ACTIVATION_OF[op] });
+        pending = undefined;
+        break;
+      }
+      default:
+        throw new Error(`${where}: operator not supported at this point of the network.`);
+    }
+    cur = outs[0];
+    if (outputs.has(cur)) {
+      const last = layers[layers.length - 1];
+      if (pending || !last || last.g !== 'sigmoid' || last.n !== 1)
+        throw new Error(`${file}: the output "${cur}" is not a one-unit sigmoid layer (a probability).`);
+      probabilityName = cur;
+    }
+  }
+  if (probabilityName === undefined)
+    throw new Error(`${file}: no graph output is the network's final sigmoid (the probability).`);
+  let labelName: string | undefined;
+  for (const [name, info] of outputs) {
+    if (name === probabilityName) continue;
+    if (!derived.has(name)) throw new Error(`${file}: output "${name}" is not derived from the probability.`);
+    if (info.type?.tensorType?.elemType === DT.INT64) labelName ??= name;
+  }
+  return { inputName: input.name ?? '', probabilityName, labelName, layers, graphThreshold };
+}
+
+/** The image input must be uint8 [N, 64, 64, 3] (N free or fixed). */
+function checkInput(v: OnnxTypes.IValueInfoProto, file: string): void {
+  const tt = v.type?.tensorType;
+  if (!tt) throw new Error(`${file}: input "${v.name}" is not a tensor.`);
+  const dims = (tt.shape?.dim ?? []).map((d) =>
+    d.dimValue !== undefined && d.dimValue !== null
+      ? String(int64ToNumber(d.dimValue, `${file}: input dimension`))
+      : d.dimParam || '?',
+  );
+  const want = [IMAGE_SIZE, IMAGE_SIZE, 3].map(String);
+  const shapeOk = dims.length === 4 && dims.slice(1).every((d, i) => d === want[i]) && !(Number(dims[0]) <= 0);
+  if (tt.elemType !== DT.UINT8 || !shapeOk)
+    throw new Error(
+      `${file}: input "${v.name}" is ${tt.elemType === DT.UINT8 ? 'uint8' : `type ${tt.elemType}`} [${dims.join(', ')}]; ` +
+        `catnet models take uint8 [N, ${IMAGE_SIZE}, ${IMAGE_SIZE}, 3] (RGB bytes, HWC).`,
+    );
+}
+
+function gemmLayer(
+  node: OnnxTypes.INodeProto,
+  ins: string[],
+  constants: Map<string, Tensor>,
+  nPrev: number,
+  where: string,
+): Pending {
+  if ((intAttribute(node, 'transA') ?? 0) !== 0) throw new Error(`${where}: Gemm with transA is not supported.`);
+  const transB = (intAttribute(node, 'transB') ?? 0) !== 0;
+  const alpha = floatAttribute(node, 'alpha') ?? 1;
+  const beta = floatAttribute(node, 'beta') ?? 1;
+  const B = weightMatrix(ins[1], constants, where);
+  const [rows, cols] = B.dims;
+  const n = transB ? rows : cols;
+  if ((transB ? cols : rows) !== nPrev)
+    throw new Error(`${where}: weights are ${rows} x ${cols}; the previous layer has ${nPrev} units.`);
+  const W = transB ? B.values : transpose(B.values, rows, cols);
+  if (alpha !== 1) for (let i = 0; i < W.length; i++) W[i] *= alpha;
+  const b = new Float32Array(n);
+  if (ins[2]) {
+    const C = constants.get(ins[2]);
+    if (!C) throw new Error(`${where}: the bias "${ins[2]}" must be a constant.`);
+    const c = readFloats(C, `${where} bias`).values;
+    if (c.length !== n && c.length !== 1) throw new Error(`${where}: the bias has ${c.length} values for ${n} units.`);
+    for (let r = 0; r < n; r++) b[r] = beta * (c.length === 1 ? c[0] : c[r]);
+  }
+  return { W, b, n, nPrev, fromMatMul: false, hasBias: ins[2] !== undefined };
+}
+
+function matMulLayer(ins: string[], constants: Map<string, Tensor>, nPrev: number, where: string): Pending {
+  const B = weightMatrix(ins[1], constants, where);
+  const [rows, cols] = B.dims;
+  if (rows !== nPrev)
+    throw new Error(`${where}: weights are ${rows} x ${cols}; the previous layer has ${nPrev} units.`);
+  return {
+    W: transpose(B.values, rows, cols),
+    b: new Float32Array(cols),
+    n: cols,
+    nPrev,
+    fromMatMul: true,
+    hasBias: false,
+  };
+}
+
+function weightMatrix(name: string | undefined, constants: Map<string, Tensor>, where: string) {
+  const t = name ? constants.get(name) : undefined;
+  if (!t) throw new Error(`${where}: the weights "${name}" must be a constant (an initializer).`);
+  const { dims, values } = readFloats(t, `${where} weights "${name}"`);
+  if (dims.length !== 2 || dims[0] === 0 || dims[1] === 0)
+    throw new Error(`${where}: weights "${name}" have shape [${dims.join(', ')}]; expected a matrix.`);
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isFinite(values[i])) throw new Error(`${where}: weights "${name}" contain NaN or infinite values.`);
+  return { dims, values };
+}
+
+/** B (rows, cols) row-major -> B^T (cols, rows) row-major. */
+function transpose(B: Float32Array, rows: number, cols: number): Float32Array {
+  const T = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) T[c * rows + r] = B[r * cols + c];
+  return T;
+}
+
+function intAttribute(node: OnnxTypes.INodeProto, name: string): number | undefined {
+  const a = node.attribute?.find((x) => x.name === name);
+  return a ? int64ToNumber(a.i, `attribute ${name}`) : undefined;
+}
+
+function floatAttribute(node: OnnxTypes.INodeProto, name: string): number | undefined {
+  const a = node.attribute?.find((x) => x.name === name);
+  return a ? (a.f ?? 0) : undefined;
+}
+
+/** A Constant node's value as a tensor (value, value_float(s), value_int(s)). */
+function constantValue(node: OnnxTypes.INodeProto, file: string): Tensor {
+  const a = node.attribute?.[0];
+  if (!a || (node.attribute?.length ?? 0) !== 1)
+    throw new Error(`${file}: Constant node "${node.name}" must have one value.`);
+  switch (a.name) {
+    case 'value':
+      if (a.t) return a.t;
+      break;
+    case 'value_float':
+      return { dims: [], dataType: DT.FLOAT, floatData: [a.f ?? 0] };
+    case 'value_floats':
+      return { dims: [a.floats?.length ?? 0], dataType: DT.FLOAT, floatData: a.floats ?? [] };
+    case 'value_int':
+      return { dims: [], dataType: DT.INT64, int64Data: [a.i ?? 0] };
+    case 'value_ints':
+      return { dims: [a.ints?.length ?? 0], dataType: DT.INT64, int64Data: a.ints ?? [] };
+  }
+  throw new Error(`${file}: Constant node "${node.name}" has an unsupported value "${a.name}".`);
+}

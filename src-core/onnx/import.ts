@@ -1,0 +1,108 @@
+// ONNX bytes -> Model the engine can classify with and continue training. Pure (bytes in). Accepts
+// catnet's own files and equivalent Gemm / MatMul+Add chains from other tools; the network always
+// comes from the graph, the class names, threshold, resize mode and training summary from catnet.*
+// metadata when present.
+
+import type { Model, ResizeMode, TrainingSummary } from '../nn/model.js';
+import { N_X } from '../nn/model.js';
+import { type Chain, recogniseChain } from './chain.js';
+import { KEY, SCHEMA_VERSION } from './metadata.js';
+import { parseOnnx } from './parse.js';
+
+export interface OnnxAnalysis {
+  model: Model;
+  /** Graph names a runtime must use (catnet's own: image, probability, label). */
+  inputName: string;
+  probabilityName: string;
+  labelName?: string;
+  producer: string;
+  metadata: Record<string, string>;
+}
+
+/** Throws an Error whose message names the file and the problem. */
+export function importOnnx(bytes: Uint8Array, sourceName = 'the model file'): Model {
+  return analyseOnnx(bytes, sourceName).model;
+}
+
+export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): OnnxAnalysis {
+  const proto = parseOnnx(bytes, sourceName);
+  const chain = recogniseChain(proto.graph!, sourceName);
+  const metadata: Record<string, string> = {};
+  for (const p of proto.metadataProps) metadata[p.key ?? ''] = p.value ?? '';
+  const fields = readMetadata(metadata, sourceName);
+
+  const graphT = chain.graphThreshold;
+  if (graphT !== undefined && fields.threshold !== undefined && Math.abs(graphT - fields.threshold) > 1e-6)
+    throw new Error(
+      `${sourceName}: the graph labels at threshold ${graphT} but its metadata says ${fields.threshold}; ` +
+        'the file was edited inconsistently.',
+    );
+  const threshold = fields.threshold ?? graphT ?? 0.5;
+  if (!(threshold > 0 && threshold < 1))
+    throw new Error(`${sourceName}: threshold ${threshold} is not between 0 and 1.`);
+  return {
+    model: toModel(chain, fields, threshold),
+    inputName: chain.inputName,
+    probabilityName: chain.probabilityName,
+    labelName: chain.labelName,
+    producer: `${proto.producerName || 'unknown'} ${proto.producerVersion || ''}`.trim(),
+    metadata,
+  };
+}
+
+function toModel(chain: Chain, fields: ReturnType<typeof readMetadata>, threshold: number): Model {
+  return {
+    config: { layerDims: [N_X, ...chain.layers.map((l) => l.n)], activations: chain.layers.map((l) => l.g) },
+    params: { W: chain.layers.map((l) => l.W), b: chain.layers.map((l) => l.b) },
+    classNames: fields.classNames ?? ['positive', 'negative'],
+    resize: fields.resize ?? 'cover',
+    threshold,
+    summary: fields.summary ?? {},
+  };
+}
+
+/** catnet.* metadata, each value checked; absent keys stay undefined (models from other tools). */
+function readMetadata(meta: Record<string, string>, file: string) {
+  const bad = (key: string, why: string) => new Error(`${file}: metadata "${key}" ${why}.`);
+  const version = meta[KEY.schemaVersion];
+  if (version !== undefined && !(Number(version) >= 1))
+    throw bad(KEY.schemaVersion, `is "${version}", not a version number`);
+  if (Number(version) > SCHEMA_VERSION)
+    throw new Error(`${file} was written by a newer catnet (model schema ${version}); update catnet to open it.`);
+
+  let classNames: [string, string] | undefined;
+  if (meta[KEY.classNames] !== undefined) {
+    const v = parseJson(meta[KEY.classNames]);
+    const ok =
+      Array.isArray(v) && v.length === 2 && v.every((s) => typeof s === 'string' && s.length > 0 && s.length <= 200);
+    if (!ok || v[0] === v[1]) throw bad(KEY.classNames, 'must be two different, non-empty class names');
+    classNames = [v[0], v[1]];
+  }
+  let threshold: number | undefined;
+  if (meta[KEY.threshold] !== undefined) {
+    threshold = Number(meta[KEY.threshold]);
+    if (!(threshold > 0 && threshold < 1)) throw bad(KEY.threshold, `is "${meta[KEY.threshold]}", not between 0 and 1`);
+  }
+  let resize: ResizeMode | undefined;
+  if (meta[KEY.resize] !== undefined) {
+    const r = meta[KEY.resize];
+    if (r !== 'cover' && r !== 'fill' && r !== 'contain')
+      throw bad(KEY.resize, `is "${r}"; expected cover, fill or contain`);
+    resize = r;
+  }
+  let summary: TrainingSummary | undefined;
+  if (meta[KEY.training] !== undefined) {
+    const v = parseJson(meta[KEY.training]);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(KEY.training, 'is not a JSON object');
+    summary = v as TrainingSummary;
+  }
+  return { classNames, threshold, resize, summary };
+}
+
+function parseJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,69 @@
+// onnxruntime-node over a model file's bytes. The bytes are checked by analyseOnnx first, so
+// onnxruntime only ever sees graphs catnet understands (no external data, no custom operators).
+
+import * as ort from 'onnxruntime-node';
+import type { Model } from '../nn/model.js';
+import { IMAGE_SIZE, N_X } from '../nn/model.js';
+import { analyseOnnx, type OnnxAnalysis } from './import.js';
+
+/** Images per onnxruntime call: bounds the float32 buffers at ~50 MB. */
+const BATCH = 1024;
+
+export class OnnxClassifier {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    readonly analysis: OnnxAnalysis,
+  ) {}
+
+  /** Throws with a message naming `sourceName` when the bytes are not a model catnet can run. */
+  static async create(bytes: Uint8Array, sourceName = 'the model file'): Promise<OnnxClassifier> {
+    const analysis = analyseOnnx(bytes, sourceName);
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, { logSeverityLevel: 3, graphOptimizationLevel: 'all' });
+    } catch (e) {
+      throw new Error(`onnxruntime could not load ${sourceName}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return new OnnxClassifier(session, analysis);
+  }
+
+  get model(): Model {
+    return this.analysis.model;
+  }
+
+  /** Probabilities of the positive class for m images (m x 12288 bytes, HWC unrolled). */
+  async predict(pixels: Uint8Array, m: number): Promise<Float32Array> {
+    if (pixels.length !== m * N_X) throw new Error(`predict: expected ${m} x ${N_X} bytes, got ${pixels.length}.`);
+    const out = new Float32Array(m);
+    const { inputName, probabilityName } = this.analysis;
+    for (let start = 0; start < m; start += BATCH) {
+      const k = Math.min(BATCH, m - start);
+      const image = new ort.Tensor('uint8', pixels.subarray(start * N_X, (start + k) * N_X), [
+        k,
+        IMAGE_SIZE,
+        IMAGE_SIZE,
+        3,
+      ]);
+      const result = await this.session.run({ [inputName]: image }, [probabilityName]);
+      const p = result[probabilityName];
+      if (p.type !== 'float32' || p.data.length !== k)
+        throw new Error(
+          `onnxruntime returned ${p.type} [${p.dims.join(', ')}] for "${probabilityName}"; expected float32 [${k}, 1].`,
+        );
+      out.set(p.data as Float32Array, start);
+      p.dispose();
+    }
+    return out;
+  }
+
+  /** label = 1 (positive) where probability >= threshold. */
+  labels(probabilities: Float32Array): Uint8Array {
+    const labels = new Uint8Array(probabilities.length);
+    for (let i = 0; i < labels.length; i++) labels[i] = probabilities[i] >= this.model.threshold ? 1 : 0;
+    return labels;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
