@@ -1,0 +1,160 @@
+// Recursive, cancellable scan of a chosen folder: lists the regular files inside it and explains
+// everything else. Symlinks are never followed (targets inside the folder are scanned through their
+// real path anyway; targets outside are reported), so loops cannot happen. Names are handled as raw
+// bytes, so non-UTF-8 names still open. Decoding is not done here (images.ts).
+
+import { promises as fsp } from 'node:fs';
+import { sep } from 'node:path';
+import { fsErrorMessage, type RejectReason, reasonForFsError } from './reasons.js';
+
+/** Default cap on files listed per import (100,000 images = 1.2 GB of pixels). */
+export const MAX_FILES = 100_000;
+/** Directory depth beyond which the scan does not descend (reported as a warning). */
+export const MAX_DEPTH = 512;
+
+export interface ScannedFile {
+  /** Path for opening (raw bytes when the name is not valid UTF-8, else a string). */
+  fsPath: string | Buffer;
+  /** Path for people (invalid UTF-8 shown as U+FFFD). */
+  path: string;
+  /** Path relative to the scanned folder as raw bytes (the cache key). */
+  rel: Buffer;
+}
+
+export interface ScanSkip {
+  path: string;
+  reason: RejectReason;
+  message: string;
+}
+
+export interface ScanResult {
+  /** The folder as given, and its real path (symlinks resolved). */
+  folder: string;
+  root: string;
+  files: ScannedFile[];
+  skipped: ScanSkip[];
+  warnings: string[];
+  /** True when maxFiles stopped the scan. */
+  capped: boolean;
+}
+
+const SEP = Buffer.from(sep);
+
+function isUtf8(b: Buffer): boolean {
+  return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+}
+
+function display(b: Buffer): string {
+  return b.toString('utf8');
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new DOMException('The import was cancelled', 'AbortError');
+}
+
+/**
+ * Lists regular files under `folder`, sorted by name within each directory (deterministic order).
+ * Never throws for file-system problems inside the folder (they become `skipped` entries); throws only
+ * when cancelled (the signal's reason). A missing or unreadable `folder` gives one skipped entry.
+ */
+export async function scanFolder(
+  folder: string,
+  opts: { maxFiles?: number; signal?: AbortSignal; maxDepth?: number } = {},
+): Promise<ScanResult> {
+  const maxFiles = opts.maxFiles ?? MAX_FILES;
+  const maxDepth = opts.maxDepth ?? MAX_DEPTH;
+  const result: ScanResult = { folder, root: folder, files: [], skipped: [], warnings: [], capped: false };
+  let root: string;
+  try {
+    root = await fsp.realpath(folder);
+    const st = await fsp.stat(root);
+    if (!st.isDirectory()) {
+      result.skipped.push({ path: folder, reason: 'not-a-file', message: 'this is not a folder' });
+      return result;
+    }
+  } catch (err) {
+    const reason = reasonForFsError(err) ?? 'unreadable';
+    const message = reason === 'vanished' ? 'the folder does not exist' : fsErrorMessage(reason, err);
+    result.skipped.push({ path: folder, reason, message });
+    return result;
+  }
+  result.root = root;
+  const rootBuf = Buffer.from(root);
+  const rootPrefix = root.endsWith(sep) ? root : root + sep;
+  let deepestSkipped = false;
+
+  // Depth-first with an explicit stack (no recursion limit); children pushed in reverse to pop in order.
+  const stack: { abs: Buffer; rel: Buffer; depth: number }[] = [{ abs: rootBuf, rel: Buffer.alloc(0), depth: 0 }];
+  while (stack.length > 0) {
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    const dir = stack.pop()!;
+    let entries: import('node:fs').Dirent<Buffer>[];
+    try {
+      entries = await fsp.readdir(dir.abs, { withFileTypes: true, encoding: 'buffer' });
+    } catch (err) {
+      const reason = reasonForFsError(err) ?? 'unreadable';
+      result.skipped.push({
+        path: display(dir.abs),
+        reason,
+        message: `folder skipped: ${fsErrorMessage(reason, err)}`,
+      });
+      continue;
+    }
+    entries.sort((a, b) => Buffer.compare(a.name, b.name));
+    const subdirs: typeof stack = [];
+    for (const e of entries) {
+      const abs = Buffer.concat([dir.abs, SEP, e.name]);
+      const rel = dir.rel.length === 0 ? e.name : Buffer.concat([dir.rel, SEP, e.name]);
+      const path = display(abs);
+      if (e.isDirectory()) {
+        if (dir.depth + 1 > maxDepth) {
+          if (!deepestSkipped)
+            result.warnings.push(`Folders nested deeper than ${maxDepth} levels in ${folder} were not scanned.`);
+          deepestSkipped = true;
+        } else subdirs.push({ abs, rel, depth: dir.depth + 1 });
+      } else if (e.isFile()) {
+        if (result.files.length >= maxFiles) {
+          result.capped = true;
+          break;
+        }
+        result.files.push({ fsPath: isUtf8(abs) ? path : abs, path, rel });
+      } else if (e.isSymbolicLink()) {
+        result.skipped.push(await explainSymlink(abs, path, rootPrefix, root));
+      } else {
+        result.skipped.push({ path, reason: 'not-a-file', message: 'not a regular file (a device, pipe or socket)' });
+      }
+    }
+    if (result.capped) break;
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
+  }
+  if (result.capped)
+    result.warnings.push(
+      `Stopped listing ${folder} after ${maxFiles.toLocaleString('en')} files: the rest was not imported. ` +
+        'Choose a smaller folder or raise the limit.',
+    );
+  return result;
+}
+
+/** A symlink is never followed; this says where it leads so the report can explain the skip. */
+async function explainSymlink(abs: Buffer, path: string, rootPrefix: string, root: string): Promise<ScanSkip> {
+  let target: string;
+  try {
+    target = await fsp.realpath(abs);
+  } catch (err) {
+    const reason = reasonForFsError(err) ?? 'unreadable';
+    if (reason === 'vanished' || reason === 'broken-link')
+      return { path, reason: 'broken-link', message: 'a symlink that loops or points to nothing' };
+    return { path, reason, message: fsErrorMessage(reason, err) };
+  }
+  if (target === root || target.startsWith(rootPrefix))
+    return {
+      path,
+      reason: 'link-inside',
+      message: `a symlink to ${target}, which is inside the folder and imported from there`,
+    };
+  return {
+    path,
+    reason: 'symlink-outside',
+    message: `a symlink to ${target}, outside the chosen folder: not followed`,
+  };
+}

@@ -1,0 +1,48 @@
+// Stratified, seeded train/validation split of row indices (each class keeps its proportion).
+
+/** mulberry32: small, fast, seeded uniform [0, 1). Same seed, same sequence, on every platform. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher-Yates in place. */
+export function shuffleInPlace(a: Uint32Array, rand: () => number): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
+/**
+ * Per class c: shuffle its rows with `seed`, send round(fraction * count_c) to validation (at least one
+ * when fraction > 0 and the class has two or more rows), the rest to train. Both outputs sorted.
+ */
+export function stratifiedIndices(
+  labels: ArrayLike<number>,
+  fraction: number,
+  seed: number,
+): { train: Uint32Array; validation: Uint32Array } {
+  if (!(fraction >= 0 && fraction < 1)) throw new Error(`stratifiedSplit: fraction must be in [0, 1), got ${fraction}`);
+  const rand = seededRandom(seed);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (const c of [0, 1]) {
+    const rows: number[] = [];
+    for (let i = 0; i < labels.length; i++) if (labels[i] === c) rows.push(i);
+    const idx = Uint32Array.from(rows);
+    shuffleInPlace(idx, rand);
+    let nVal = Math.round(fraction * idx.length);
+    if (fraction > 0 && nVal === 0 && idx.length >= 2) nVal = 1;
+    for (let k = 0; k < idx.length; k++) (k < nVal ? validation : train).push(idx[k]);
+  }
+  return { train: Uint32Array.from(train).sort(), validation: Uint32Array.from(validation).sort() };
+}
