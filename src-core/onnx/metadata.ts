@@ -33,10 +33,11 @@ export function preprocessingDescription(resize: ResizeMode): Record<string, str
         ? 'scale to cover 64x64, then centre crop'
         : resize === 'fill'
           ? 'stretch to 64x64 ignoring aspect ratio'
-          : 'scale to fit inside 64x64, letterbox',
+          : 'scale to fit inside 64x64, letterbox in black (0, 0, 0)',
     orientation: 'EXIF orientation applied before resizing',
+    resampling: 'sharp (libvips) default: Lanczos 3; a 64x64 image is used unchanged',
     colour: 'sRGB, 8 bits per channel',
-    alpha: 'flattened (removed) before resizing',
+    alpha: 'transparency flattened onto white (255, 255, 255)',
     scaling: 'the graph divides by 255; feed raw 0..255 bytes',
   };
 }

@@ -1,0 +1,58 @@
+// The model file on disk: save = export + verify + atomic write; load = size-capped read + import.
+// The only file-system code of onnx/ (export, import and verify are bytes in, bytes out).
+
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../fsio/atomic.js';
+import type { Model } from '../nn/model.js';
+import { appVersion } from '../paths.js';
+import { exportOnnx } from './export.js';
+import { importOnnx } from './import.js';
+import { MAX_MODEL_BYTES } from './parse.js';
+import { OnnxClassifier } from './runtime.js';
+import { verifyOnnx } from './verify.js';
+
+/** Exports, checks against onnxruntime on the sample images, and only then writes `path`. */
+export async function saveModel(
+  path: string,
+  model: Model,
+  samplePixels: Uint8Array,
+  m: number,
+): Promise<{ path: string; bytes: number; maxDifference: number }> {
+  const bytes = exportOnnx(model, { appVersion: safeAppVersion() });
+  const { maxDifference } = await verifyOnnx(bytes, model, samplePixels, m);
+  await writeFileAtomic(path, bytes);
+  return { path, bytes: bytes.length, maxDifference };
+}
+
+/** Reads a regular file of at most MAX_MODEL_BYTES; errors name the file. */
+export async function readModelBytes(path: string): Promise<Uint8Array> {
+  let size: number;
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new Error('it is not a regular file');
+    size = s.size;
+  } catch (e) {
+    throw new Error(`Cannot open model ${path}: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+  if (size > MAX_MODEL_BYTES)
+    throw new Error(`Cannot open model ${path}: it is ${size} bytes; catnet opens models up to ${MAX_MODEL_BYTES}.`);
+  const bytes = await readFile(path);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export async function loadModelFile(path: string): Promise<Model> {
+  return importOnnx(await readModelBytes(path), path);
+}
+
+/** The file run by onnxruntime (after the same checks as loadModelFile). */
+export async function loadClassifierFile(path: string): Promise<OnnxClassifier> {
+  return OnnxClassifier.create(await readModelBytes(path), path);
+}
+
+function safeAppVersion(): string {
+  try {
+    return appVersion();
+  } catch {
+    return 'unknown';
+  }
+}
