@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ALPHA_BACKGROUND } from '../../../src-core/data/images.js';
 import { exportOnnx } from '../../../src-core/onnx/export.js';
 import { KEY } from '../../../src-core/onnx/metadata.js';
-import { onnx } from '../../../src-core/onnx/schema.js';
+import { type OnnxTypes, onnx } from '../../../src-core/onnx/schema.js';
 import { randomModel } from '../../helpers/onnx-oracle.js';
 
 function pythonOnnx(): string | undefined {
@@ -31,7 +31,7 @@ describe('exportOnnx', () => {
   };
   const bytes = exportOnnx(model, { appVersion: '9.8.7' });
   const decoded = onnx.ModelProto.decode(bytes);
-  const graph = decoded.graph!;
+  const graph = decoded.graph as OnnxTypes.GraphProto;
   const meta = Object.fromEntries(decoded.metadataProps.map((p) => [p.key, p.value]));
 
   it('declares a widely supported IR version and opset, producer and names', () => {
@@ -46,7 +46,7 @@ describe('exportOnnx', () => {
   });
 
   it('takes uint8 [N,64,64,3] and gives probability [N,1] float and label [N] int64', () => {
-    const shape = (v: (typeof graph.input)[number]) =>
+    const shape = (v: OnnxTypes.IValueInfoProto) =>
       v.type!.tensorType!.shape!.dim!.map((d) => d.dimParam || Number(d.dimValue));
     expect(graph.input.map((v) => [v.name, v.type!.tensorType!.elemType, shape(v)])).toEqual([
       ['image', 2, ['N', 64, 64, 3]],
@@ -74,7 +74,7 @@ describe('exportOnnx', () => {
       'Cast',
       'Squeeze',
     ]);
-    const w1 = graph.initializer.find((t) => t.name === 'W1')!;
+    const w1 = graph.initializer.find((t) => t.name === 'W1') as OnnxTypes.TensorProto;
     expect(w1.dims.map(Number)).toEqual([20, 12288]);
     const W1 = model.params.W[0];
     expect(Buffer.from(w1.rawData).equals(Buffer.from(W1.buffer, W1.byteOffset, W1.byteLength))).toBe(true);
