@@ -31,7 +31,8 @@ await Promise.all(
         platform: 'node',
         target: 'node20',
         format,
-        packages: 'external',
+        // A sandboxed preload (the only cjs entry) can require nothing but 'electron': bundle its deps.
+        packages: format === 'cjs' ? undefined : 'external',
         external: ['electron'],
         sourcemap: 'linked',
         logLevel: 'warning',

@@ -250,6 +250,12 @@ export type CatnetApi = {
 } & {
   /** Subscribes to back-end events; returns the unsubscribe function. */
   onEvent(listener: (event: AppEvent) => void): () => void;
+  /**
+   * Electron only: the file-system path of a dropped File or folder (webUtils.getPathForFile), '' when
+   * it has none. Absent in browser mode (a browser never reveals paths): there the UI uploads image
+   * bytes with classifyBytes and asks for folder paths as text.
+   */
+  pathForFile?: (file: File) => string;
 };
 
 export const API_METHODS = Object.keys(ApiArgs) as ApiMethod[];
@@ -274,6 +280,9 @@ export function parseArgs<K extends ApiMethod>(method: K, args: unknown): z.outp
 export interface ApiError {
   error: string;
 }
+
+/** What every method returns over either transport; the preload and browser client unwrap it. */
+export type ApiResponse<T = unknown> = { ok: T } | ApiError;
 
 export const DEFAULT_SETTINGS: TrainSettings = {
   hiddenLayers: [20, 7, 5],

@@ -1,0 +1,55 @@
+// `npm start` (after the build): runs the Electron app from this folder. The Electron binary comes
+// from the `electron` package (node_modules/electron/dist) or ELECTRON_OVERRIDE_DIST_PATH. When there
+// is none (it is downloaded at install time and some machines cannot), say so in one sentence and
+// point to browser mode, instead of letting the electron package try a download and print a stack.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+const DEFAULT_EXECUTABLE = {
+  darwin: 'Electron.app/Contents/MacOS/Electron',
+  win32: 'electron.exe',
+};
+
+/** The Electron executable's path, or null when none is installed. Never downloads. */
+function electronBinary() {
+  let packageDir;
+  try {
+    packageDir = dirname(require.resolve('electron/package.json'));
+  } catch {
+    packageDir = null;
+  }
+  const pathFile = packageDir ? join(packageDir, 'path.txt') : null;
+  const relative =
+    pathFile && existsSync(pathFile)
+      ? readFileSync(pathFile, 'utf8').trim()
+      : (DEFAULT_EXECUTABLE[process.platform] ?? 'electron');
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const candidate = override ? join(override, relative) : packageDir ? join(packageDir, 'dist', relative) : null;
+  return candidate && existsSync(candidate) ? candidate : null;
+}
+
+function fail(what) {
+  console.error(
+    `catnet cannot start the desktop app: ${what}; set ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron 45 binary, or run \`npm run web\` to use the same UI in your browser.`,
+  );
+  process.exit(1);
+}
+
+const binary = electronBinary();
+if (!binary) {
+  const where = process.env.ELECTRON_OVERRIDE_DIST_PATH
+    ? `ELECTRON_OVERRIDE_DIST_PATH (${process.env.ELECTRON_OVERRIDE_DIST_PATH}) holds no Electron executable`
+    : 'no Electron binary is installed (node_modules/electron/dist is missing: its download failed or was skipped)';
+  fail(where);
+}
+
+const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit', cwd: root });
+child.on('error', (error) => fail(`${binary} could not be run (${error.code ?? error.message})`));
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

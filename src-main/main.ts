@@ -1,0 +1,61 @@
+// Electron main process: a list of setupX() calls. Everything that computes lives in the back end
+// (backend.ts and services/), shared with browser mode; this file only wires Electron to it.
+
+import { app, type BrowserWindow } from 'electron';
+import { Backend } from './backend.js';
+import { electronDialogs } from './dialogs.js';
+import { setupIpc } from './ipc.js';
+import { createMainWindow, setupSessionSecurity } from './window.js';
+
+let mainWindow: BrowserWindow | null = null;
+const getWindow = (): BrowserWindow | null => mainWindow;
+
+function setupSingleInstance(): boolean {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  return true;
+}
+
+async function setupBackend(): Promise<Backend> {
+  const userData = process.env.CATNET_USER_DATA || app.getPath('userData');
+  return Backend.create({ userData, transport: 'electron', dialogs: electronDialogs(getWindow) });
+}
+
+function setupLifecycle(backend: Backend): void {
+  app.on('window-all-closed', () => app.quit());
+  app.on('activate', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow();
+  });
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed) return;
+    event.preventDefault();
+    disposed = true;
+    void backend.dispose().finally(() => app.quit());
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.env.CATNET_USER_DATA) app.setPath('userData', process.env.CATNET_USER_DATA);
+  if (!setupSingleInstance()) return;
+  await app.whenReady();
+  setupSessionSecurity();
+  const backend = await setupBackend();
+  setupIpc(backend, getWindow);
+  setupLifecycle(backend);
+  mainWindow = createMainWindow();
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`catnet could not start: ${error instanceof Error ? error.message : String(error)}`);
+  app.exit(1);
+});
