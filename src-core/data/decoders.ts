@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 
 /** libvips loader classes catnet decodes. File variants stay allowed so other code may read by path. */
-export const ALLOWED_LOADERS = ['Jpeg', 'Png', 'Webp', 'Gif', 'Tiff', 'Heif'].flatMap((f) => [
+export const ALLOWED_LOADERS = ['Jpeg', 'Png', 'Webp', 'Nsgif', 'Tiff', 'Heif'].flatMap((f) => [
   `VipsForeignLoad${f}Buffer`,
   `VipsForeignLoad${f}File`,
   `VipsForeignLoad${f}Source`,
