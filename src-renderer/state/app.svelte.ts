@@ -1,0 +1,128 @@
+// The whole UI's state: the engine line, the project as the back end last sent it, the last error,
+// and one state object per section. Back-end events are dispatched here, exhaustively, once.
+
+import type { AppEvent, CatnetApi, EngineInfo, ProjectState } from '../../src-main/contract.js';
+import { ClassifyState } from './classify.svelte.js';
+import { DataState } from './data.svelte.js';
+import { errorMessage } from './errors.js';
+import { EvaluationState } from './evaluation.svelte.js';
+import { ModelFileState } from './model-file.svelte.js';
+import { ThumbnailCache } from './thumbnails.svelte.js';
+import { TrainingState } from './training.svelte.js';
+
+export class AppState {
+  engine = $state.raw<EngineInfo | null>(null);
+  project = $state.raw<ProjectState | null>(null);
+  /** The last failed action, in words; shown in a dismissible banner. */
+  error = $state<string | null>(null);
+  /** One-off information (e.g. the saved project could not be read). */
+  notice = $state<string | null>(null);
+  ready = $state(false);
+
+  readonly thumbs: ThumbnailCache;
+  readonly data: DataState;
+  readonly training: TrainingState;
+  readonly evaluation: EvaluationState;
+  readonly classify: ClassifyState;
+  readonly modelFile: ModelFileState;
+
+  readonly classNames = $derived<[string, string]>(this.project?.classNames ?? ['Cat', 'Not cat']);
+  readonly browserMode = $derived(this.engine?.transport !== 'electron');
+
+  constructor(readonly api: CatnetApi) {
+    this.thumbs = new ThumbnailCache(api);
+    this.data = new DataState(this);
+    this.training = new TrainingState(this);
+    this.evaluation = new EvaluationState(this);
+    this.classify = new ClassifyState(this);
+    this.modelFile = new ModelFileState(this);
+  }
+
+  /** Loads the engine line and the saved project, subscribes to events; returns the unsubscribe. */
+  async start(): Promise<() => void> {
+    const off = this.api.onEvent((event) => this.handle(event));
+    await this.run('Starting catnet', async () => {
+      const [engine, project, reports] = await Promise.all([
+        this.api.engineInfo(),
+        this.api.getProject(),
+        this.api.lastImportReports(),
+      ]);
+      this.engine = engine;
+      this.setProject(project, { replaceSettings: true });
+      this.data.reports = reports;
+      if (project.notice) this.notice = project.notice;
+      if (project.model) void this.evaluation.refresh();
+    });
+    this.ready = true;
+    return off;
+  }
+
+  handle(event: AppEvent): void {
+    switch (event.type) {
+      case 'import-progress':
+        this.data.onProgress(event);
+        return;
+      case 'import-done':
+        this.data.onImportDone(event.report);
+        return;
+      case 'train-progress':
+        this.training.onProgress(event);
+        return;
+      case 'train-done':
+        this.training.onDone(event.run);
+        void this.refreshProject().then(() => this.evaluation.refresh());
+        return;
+      case 'train-error':
+        this.training.onError(event.message, event.keptModel);
+        return;
+      case 'project':
+        this.setProject(event.project);
+        return;
+      default: {
+        const never: never = event;
+        console.warn('catnet: unknown event', never);
+      }
+    }
+  }
+
+  /** Takes a new project snapshot; grids reload when the image sets changed. */
+  setProject(project: ProjectState, { replaceSettings = false } = {}): void {
+    const before = this.project;
+    this.project = project;
+    if (replaceSettings) this.training.load(project.settings);
+    const changed =
+      !before ||
+      JSON.stringify(before.counts) !== JSON.stringify(project.counts) ||
+      JSON.stringify(before.model) !== JSON.stringify(project.model);
+    if (changed) this.data.imagesChanged();
+  }
+
+  async refreshProject(): Promise<void> {
+    const project = await this.run('Reading the project', () => this.api.getProject());
+    if (project) this.setProject(project);
+  }
+
+  async newProject(): Promise<void> {
+    const project = await this.run('Starting a new project', () => this.api.newProject());
+    if (!project) return;
+    this.thumbs.clear();
+    this.data.reports = [];
+    this.training.reset();
+    this.evaluation.reset();
+    this.classify.reset();
+    this.modelFile.reset();
+    this.setProject(project, { replaceSettings: true });
+    this.data.imagesChanged();
+  }
+
+  /** Runs an API call; on failure shows "<what>: <message>" and returns undefined. */
+  async run<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const result = await call();
+      return result;
+    } catch (err) {
+      this.error = `${what} failed: ${errorMessage(err)}`;
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// Shared cache of 64x64 thumbnails (PNG data URLs) by image id. Grids ask for the ids they show;
+// missing ones are fetched in batches (the API takes at most 500 ids a call). Ids are stable for a
+// project's life, so the cache is cleared only when the project changes.
+
+import { SvelteMap } from 'svelte/reactivity';
+import type { CatnetApi } from '../../src-main/contract.js';
+import { batches } from './grid-window.js';
+
+const BATCH = 120;
+
+export class ThumbnailCache {
+  readonly urls = new SvelteMap<number, string>();
+  #pending = new Set<number>();
+  #generation = 0;
+
+  constructor(private readonly api: CatnetApi) {}
+
+  /** Starts fetching the ids not cached or in flight; never throws (a missing thumbnail stays grey). */
+  request(ids: readonly number[]): void {
+    const missing = ids.filter((id) => !this.urls.has(id) && !this.#pending.has(id));
+    if (missing.length === 0) return;
+    const generation = this.#generation;
+    for (const batch of batches(missing, BATCH)) {
+      for (const id of batch) this.#pending.add(id);
+      this.api
+        .thumbnails(batch)
+        .then((found) => {
+          if (generation !== this.#generation) return;
+          for (const id of batch) {
+            const url = found[id];
+            if (url) this.urls.set(id, url);
+          }
+        })
+        .catch(() => {
+          // Thumbnails are decoration: the grid keeps a placeholder; the image can still be classified.
+        })
+        .finally(() => {
+          for (const id of batch) this.#pending.delete(id);
+        });
+    }
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#pending.clear();
+    this.urls.clear();
+  }
+}

@@ -1,0 +1,131 @@
+// Section 2, Train: the settings being edited (presets or custom), the run in progress with its
+// learning curve, and the last run's outcome or error.
+
+import {
+  type AppEvent,
+  DEFAULT_SETTINGS,
+  PRESETS,
+  type TrainingRunSummary,
+  TrainSettings,
+} from '../../src-main/contract.js';
+import type { AppState } from './app.svelte.js';
+import { formatHiddenLayers, matchingPreset, type PresetName, parseHiddenLayers } from './settings-form.js';
+import { trainErrorAdvice } from './train-advice.js';
+
+export type TrainProgress = Extract<AppEvent, { type: 'train-progress' }>;
+
+/** The learning curve as uPlot wants it: x, then one array per series (null = no value). */
+export interface Curve {
+  iteration: number[];
+  cost: number[];
+  train: number[];
+  validation: (number | null)[];
+}
+
+const emptyCurve = (): Curve => ({ iteration: [], cost: [], train: [], validation: [] });
+
+export class TrainingState {
+  settings = $state<TrainSettings>({ ...DEFAULT_SETTINGS, hiddenLayers: [...DEFAULT_SETTINGS.hiddenLayers] });
+  /** The hidden-layer text field ("20,7,5"); parsed into settings.hiddenLayers when valid. */
+  hiddenText = $state(formatHiddenLayers(DEFAULT_SETTINGS.hiddenLayers));
+  status = $state<'idle' | 'starting' | 'training' | 'stopping'>('idle');
+  progress = $state.raw<TrainProgress | null>(null);
+  /** Plain arrays (not proxied: thousands of points); `curveVersion` tells the chart to redraw. */
+  curve: Curve = emptyCurve();
+  curveVersion = $state(0);
+  error = $state.raw<{ message: string; advice: string; keptModel: boolean } | null>(null);
+  lastRun = $state.raw<TrainingRunSummary | null>(null);
+
+  readonly preset = $derived<PresetName | null>(matchingPreset(this.settings));
+  readonly hiddenParsed = $derived(parseHiddenLayers(this.hiddenText));
+  /** What is wrong with the settings, in words, or null when Train may be pressed. */
+  readonly settingsError = $derived.by(() => {
+    if (!this.hiddenParsed.ok) return this.hiddenParsed.error;
+    const parsed = TrainSettings.safeParse({ ...this.settings, hiddenLayers: this.hiddenParsed.value });
+    if (parsed.success) return null;
+    const issue = parsed.error.issues[0];
+    return `${String(issue?.path[0] ?? 'settings')}: ${issue?.message ?? 'invalid value'}`;
+  });
+  readonly running = $derived(this.status !== 'idle');
+
+  constructor(private readonly app: AppState) {}
+
+  /** Replaces the edited settings (at start-up, new project, demo). */
+  load(settings: TrainSettings): void {
+    this.settings = { ...settings, hiddenLayers: [...settings.hiddenLayers] };
+    this.hiddenText = formatHiddenLayers(settings.hiddenLayers);
+  }
+
+  applyPreset(name: PresetName): void {
+    // Keep the data-related choices the user made; the preset sets the network and its optimiser.
+    const { validationFraction, seed } = this.settings;
+    this.load({ ...PRESETS[name], validationFraction, seed });
+  }
+
+  setHiddenText(text: string): void {
+    this.hiddenText = text;
+    const parsed = parseHiddenLayers(text);
+    if (parsed.ok) this.settings.hiddenLayers = parsed.value;
+  }
+
+  /** The settings as plain data (no proxies: they cross IPC / JSON). */
+  snapshot(): TrainSettings {
+    return $state.snapshot(this.settings) as TrainSettings;
+  }
+
+  async start(): Promise<void> {
+    if (this.running || this.settingsError) return;
+    const settings = this.snapshot();
+    this.status = 'starting';
+    this.error = null;
+    this.progress = null;
+    this.curve = emptyCurve();
+    this.curveVersion++;
+    await this.app.run('Saving the settings', () => this.app.api.updateSettings(settings));
+    const started = await this.app.run('Starting training', () => this.app.api.startTraining(settings));
+    if (!started) {
+      this.status = 'idle';
+      return;
+    }
+    if (this.status === 'starting') this.status = 'training';
+  }
+
+  async stop(): Promise<void> {
+    if (this.status !== 'training' && this.status !== 'starting') return;
+    this.status = 'stopping';
+    const result = await this.app.run('Stopping training', () => this.app.api.stopTraining());
+    if (result && !result.stopping) this.status = 'idle';
+  }
+
+  onProgress(event: TrainProgress): void {
+    if (this.status === 'idle' || this.status === 'starting') this.status = 'training';
+    this.progress = event;
+    const c = this.curve;
+    const last = c.iteration.length - 1;
+    if (last >= 0 && event.iteration <= c.iteration[last]) return; // a repeated or late event
+    c.iteration.push(event.iteration);
+    c.cost.push(event.cost);
+    c.train.push(event.trainAccuracy);
+    c.validation.push(event.validationAccuracy ?? null);
+    this.curveVersion++;
+  }
+
+  onDone(run: TrainingRunSummary): void {
+    this.status = 'idle';
+    this.lastRun = run;
+  }
+
+  onError(message: string, keptModel: boolean): void {
+    this.status = 'idle';
+    this.error = { message, advice: trainErrorAdvice(message), keptModel };
+  }
+
+  reset(): void {
+    this.status = 'idle';
+    this.progress = null;
+    this.curve = emptyCurve();
+    this.curveVersion++;
+    this.error = null;
+    this.lastRun = null;
+  }
+}
