@@ -156,7 +156,9 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
         if (op === 'LeakyRelu') {
           const alpha = floatAttribute(node, 'alpha') ?? 0.01;
           if (Math.abs(alpha - LEAKY_SLOPE) > 1e-7)
-            throw new Error(`${where}: LeakyRelu alpha ${alpha} is not supported (catnet uses ${LEAKY_SLOPE}).`);
+            throw new Error(
+              `${where}: LeakyRelu alpha ${Number(alpha.toPrecision(7))} is not supported (catnet uses ${LEAKY_SLOPE}).`,
+            );
         }
         layers.push({ W: pending.W, b: pending.b, n: pending.n, nPrev: pending.nPrev, g: ACTIVATION_OF[op] });
         pending = undefined;

@@ -7,7 +7,7 @@ import { type OnnxTypes, onnx } from '../../src-core/onnx/schema.js';
 
 /** Decodes catnet's bytes, lets `edit` change the message, encodes again. */
 export function editModel(bytes: Uint8Array, edit: (m: OnnxTypes.ModelProto) => void): Uint8Array {
-  const m = onnx.ModelProto.decode(bytes);
+  const m = onnx.ModelProto.decode(Uint8Array.from(bytes)); // decode gives views into its input: edit a copy
   edit(m);
   return onnx.ModelProto.encode(m).finish();
 }
