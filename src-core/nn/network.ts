@@ -135,13 +135,15 @@ export class Network {
     const ZL = this.Zc[L - 1].subarray(0, m);
     this.kernels.biasActivation('identity', ZL, ZL, this.params.b[L - 1], 1, m);
     const loss = this.kernels.sigmoidCrossEntropy(ZL, Y, m, this.Ac[L - 1].subarray(0, m), this.dZbuf.subarray(0, m));
-    let J = loss / m;
-    if (lambda !== 0) {
-      let squares = 0;
-      for (const W of this.params.W) for (let i = 0; i < W.length; i++) squares += W[i] * W[i];
-      J += (lambda / (2 * m)) * squares;
-    }
-    return J;
+    return loss / m + this.l2Cost(lambda, m);
+  }
+
+  /** The L2 term of the cost: (lambda / 2m) sum_l ||W[l]||^2 (0 when lambda = 0). */
+  l2Cost(lambda: number, m: number): number {
+    if (lambda === 0) return 0;
+    let squares = 0;
+    for (const W of this.params.W) for (let i = 0; i < W.length; i++) squares += W[i] * W[i];
+    return (lambda / (2 * m)) * squares;
   }
 
   /**
@@ -178,6 +180,31 @@ export class Network {
         // dZ[l] is no longer needed: its buffer receives dZ[l-1].
         k.activationBackward(this.config.activations[l - 2], dZ.subarray(0, n_prev * m), dAprev, Zp, Ap, n_prev * m);
       }
+    }
+  }
+
+  /**
+   * The mean cross-entropy (without the L2 term) over any number of examples, in chunks of maxBatch;
+   * writes A[L] into `out` (m) when given. Overwrites the caches: not between forwardCost and backward.
+   */
+  datasetCost(X: Uint8Array, Y: Float32Array, m: number, out?: Float32Array): number {
+    const n_x = this.layerDims[0];
+    let total = 0;
+    for (let start = 0; start < m; start += this.maxBatch) {
+      const mc = Math.min(this.maxBatch, m - start);
+      const Xc = X.subarray(start * n_x, (start + mc) * n_x);
+      total += this.forwardCost(Xc, Y.subarray(start, start + mc), mc) * mc;
+      out?.set(this.probabilities(), start);
+    }
+    return m > 0 ? total / m : 0;
+  }
+
+  /** A[L] for any number of examples, in chunks of maxBatch, into `out` (m). Overwrites the caches. */
+  predictInto(X: Uint8Array, m: number, out: Float32Array): void {
+    const n_x = this.layerDims[0];
+    for (let start = 0; start < m; start += this.maxBatch) {
+      const mc = Math.min(this.maxBatch, m - start);
+      out.set(this.forward(X.subarray(start * n_x, (start + mc) * n_x), mc), start);
     }
   }
 
