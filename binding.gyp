@@ -1,0 +1,58 @@
+{
+  # catnet's native kernels (src-core/native). Each instruction-set file is its own static library
+  # so that only it is compiled with that ISA's flags; dispatch.c picks one at load time after
+  # checking CPU and OS support, so the addon still runs on a CPU without AVX2 or AVX-512.
+  "target_defaults": {
+    "defines": ["NAPI_VERSION=8"],
+    "cflags_c": ["-std=gnu11", "-O3", "-fPIC", "-fno-math-errno", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+    "xcode_settings": {
+      "OTHER_CFLAGS": ["-std=gnu11", "-O3", "-fno-math-errno"]
+    }
+  },
+  "conditions": [
+    ["target_arch == 'x64'", {
+      "targets": [
+        {
+          "target_name": "catnet_avx2",
+          "type": "static_library",
+          "sources": ["src-core/native/kernels_avx2.c"],
+          "cflags_c": ["-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma"] }
+        },
+        {
+          "target_name": "catnet_avx512",
+          "type": "static_library",
+          "sources": ["src-core/native/kernels_avx512.c"],
+          "cflags_c": ["-mavx512f", "-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mavx2", "-mfma"] }
+        }
+      ]
+    }],
+    ["target_arch == 'arm64'", {
+      "targets": [
+        {
+          "target_name": "catnet_neon",
+          "type": "static_library",
+          "sources": ["src-core/native/kernels_neon.c"]
+        }
+      ]
+    }]
+  ],
+  "targets": [
+    {
+      "target_name": "catnet_kernels",
+      "sources": [
+        "src-core/native/addon.c",
+        "src-core/native/ops.c",
+        "src-core/native/dispatch.c",
+        "src-core/native/threads.c",
+        "src-core/native/kernels_generic.c"
+      ],
+      "libraries": ["-lm", "-lpthread"],
+      "conditions": [
+        ["target_arch == 'x64'", { "dependencies": ["catnet_avx2", "catnet_avx512"] }],
+        ["target_arch == 'arm64'", { "dependencies": ["catnet_neon"] }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,323 @@
+/* Node-API glue: converts JS arguments, checks them again (types, integer sizes, array lengths:
+ * a wrong call must throw, never read or write out of bounds), and calls ops.c. Context-aware
+ * (NAPI_MODULE_INIT), so it loads in every worker_thread; all state (ISA choice, thread pool) is
+ * process-global. src-core/kernels/native.ts is the only caller. */
+#include <math.h>
+#include <node_api.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels.h"
+
+#define MAX_ARGS 12
+
+/* Throws a RangeError/TypeError naming the method and the argument; returns 0 so callers can `return`. */
+static int fail(napi_env env, int type_error, const char *method, const char *what) {
+  char msg[256];
+  snprintf(msg, sizeof msg, "catnet native %s: %s", method, what);
+  if (type_error) napi_throw_type_error(env, NULL, msg);
+  else napi_throw_range_error(env, NULL, msg);
+  return 0;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *method) {
+  size_t argc = MAX_ARGS;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return fail(env, 1, method, "bad call");
+  if (argc < want) {
+    char what[64];
+    snprintf(what, sizeof what, "expected %zu arguments, got %zu", want, argc);
+    return fail(env, 1, method, what);
+  }
+  return 1;
+}
+
+static int get_size(napi_env env, napi_value v, const char *method, const char *name, size_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0 || d != floor(d)) {
+    char what[96];
+    snprintf(what, sizeof what, "%s must be a non-negative integer", name);
+    return fail(env, 1, method, what);
+  }
+  *out = (size_t)d;
+  return 1;
+}
+
+static int get_float(napi_env env, napi_value v, const char *method, const char *name, float *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) {
+    char what[96];
+    snprintf(what, sizeof what, "%s must be a number", name);
+    return fail(env, 1, method, what);
+  }
+  *out = (float)d;
+  return 1;
+}
+
+static int get_bool(napi_env env, napi_value v, const char *method, const char *name, int *out) {
+  bool b;
+  if (napi_get_value_bool(env, v, &b) != napi_ok) {
+    char what[96];
+    snprintf(what, sizeof what, "%s must be a boolean", name);
+    return fail(env, 1, method, what);
+  }
+  *out = b;
+  return 1;
+}
+
+/* A typed array of the given element type holding at least `need` elements. */
+static int get_array(napi_env env, napi_value v, napi_typedarray_type want, const char *method, const char *name,
+                     size_t need, void **out) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  size_t length;
+  void *data;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
+      !(type == want || (want == napi_uint8_array && type == napi_uint8_clamped_array))) {
+    char what[96];
+    snprintf(what, sizeof what, "%s must be a %s", name, want == napi_float32_array ? "Float32Array" : "Uint8Array");
+    return fail(env, 1, method, what);
+  }
+  if (length < need) {
+    char what[160];
+    snprintf(what, sizeof what, "%s has %zu values but the sizes given need %zu", name, length, need);
+    return fail(env, 0, method, what);
+  }
+  *out = data;
+  return 1;
+}
+
+static int is_null(napi_env env, napi_value v) {
+  napi_valuetype t;
+  return napi_typeof(env, v, &t) == napi_ok && (t == napi_null || t == napi_undefined);
+}
+
+/* a * b, failing on overflow (sizes come from JS numbers up to 2^53). */
+static int mul(napi_env env, const char *method, size_t a, size_t b, size_t *out) {
+  if (__builtin_mul_overflow(a, b, out)) return fail(env, 0, method, "sizes too large");
+  return 1;
+}
+
+static napi_value js_gemm(napi_env env, napi_callback_info info) {
+  const char *me = "gemm";
+  napi_value v[MAX_ARGS];
+  int tA, tB;
+  size_t M, N, K, MK, KN, MN;
+  float alpha, beta;
+  void *A, *B, *C;
+  if (!get_args(env, info, 10, v, me) || !get_bool(env, v[0], me, "transA", &tA) ||
+      !get_bool(env, v[1], me, "transB", &tB) || !get_size(env, v[2], me, "M", &M) ||
+      !get_size(env, v[3], me, "N", &N) || !get_size(env, v[4], me, "K", &K) ||
+      !get_float(env, v[5], me, "alpha", &alpha) || !get_float(env, v[8], me, "beta", &beta) ||
+      !mul(env, me, M, K, &MK) || !mul(env, me, K, N, &KN) || !mul(env, me, M, N, &MN) ||
+      !get_array(env, v[6], napi_float32_array, me, "A", MK, &A) ||
+      !get_array(env, v[7], napi_float32_array, me, "B", KN, &B) ||
+      !get_array(env, v[9], napi_float32_array, me, "C", MN, &C))
+    return NULL;
+  catnet_gemm(tA, tB, M, N, K, alpha, A, B, beta, C);
+  return NULL;
+}
+
+static napi_value js_gemm_u8(napi_env env, napi_callback_info info) {
+  const char *me = "gemmU8";
+  napi_value v[MAX_ARGS];
+  int tB;
+  size_t M, N, K, MK, KN, MN;
+  float alpha, beta;
+  void *A, *B, *C;
+  if (!get_args(env, info, 9, v, me) || !get_bool(env, v[0], me, "transB", &tB) ||
+      !get_size(env, v[1], me, "M", &M) || !get_size(env, v[2], me, "N", &N) || !get_size(env, v[3], me, "K", &K) ||
+      !get_float(env, v[4], me, "alpha", &alpha) || !get_float(env, v[7], me, "beta", &beta) ||
+      !mul(env, me, M, K, &MK) || !mul(env, me, K, N, &KN) || !mul(env, me, M, N, &MN) ||
+      !get_array(env, v[5], napi_float32_array, me, "A", MK, &A) ||
+      !get_array(env, v[6], napi_uint8_array, me, "B", KN, &B) ||
+      !get_array(env, v[8], napi_float32_array, me, "C", MN, &C))
+    return NULL;
+  catnet_gemm_u8(tB, M, N, K, alpha, A, B, beta, C);
+  return NULL;
+}
+
+static int get_kind(napi_env env, napi_value v, const char *method, int min, int *out) {
+  size_t k;
+  if (!get_size(env, v, method, "kind", &k)) return 0;
+  if (k < (size_t)min || k > CATNET_LEAKY_RELU) return fail(env, 0, method, "unknown activation kind");
+  *out = (int)k;
+  return 1;
+}
+
+static napi_value js_bias_activation(napi_env env, napi_callback_info info) {
+  const char *me = "biasActivation";
+  napi_value v[MAX_ARGS];
+  int kind;
+  size_t n, m, nm;
+  void *Z, *A, *b;
+  if (!get_args(env, info, 6, v, me) || !get_kind(env, v[0], me, CATNET_IDENTITY, &kind) ||
+      !get_size(env, v[4], me, "n", &n) || !get_size(env, v[5], me, "m", &m) || !mul(env, me, n, m, &nm) ||
+      !get_array(env, v[1], napi_float32_array, me, "Z", nm, &Z) ||
+      !get_array(env, v[2], napi_float32_array, me, "A", nm, &A) ||
+      !get_array(env, v[3], napi_float32_array, me, "b", n, &b))
+    return NULL;
+  catnet_bias_activation(kind, Z, A, b, n, m);
+  return NULL;
+}
+
+static napi_value js_activation_backward(napi_env env, napi_callback_info info) {
+  const char *me = "activationBackward";
+  napi_value v[MAX_ARGS];
+  int kind;
+  size_t size;
+  void *dZ, *dA, *Z, *A;
+  if (!get_args(env, info, 6, v, me) || !get_kind(env, v[0], me, CATNET_SIGMOID, &kind) ||
+      !get_size(env, v[5], me, "size", &size) || !get_array(env, v[1], napi_float32_array, me, "dZ", size, &dZ) ||
+      !get_array(env, v[2], napi_float32_array, me, "dA", size, &dA) ||
+      !get_array(env, v[3], napi_float32_array, me, "Z", size, &Z) ||
+      !get_array(env, v[4], napi_float32_array, me, "A", size, &A))
+    return NULL;
+  catnet_activation_backward(kind, dZ, dA, Z, A, size);
+  return NULL;
+}
+
+static napi_value js_row_sum(napi_env env, napi_callback_info info) {
+  const char *me = "rowSum";
+  napi_value v[MAX_ARGS];
+  size_t n, m, nm;
+  float scale;
+  void *out, *X;
+  if (!get_args(env, info, 5, v, me) || !get_size(env, v[2], me, "n", &n) || !get_size(env, v[3], me, "m", &m) ||
+      !get_float(env, v[4], me, "scale", &scale) || !mul(env, me, n, m, &nm) ||
+      !get_array(env, v[0], napi_float32_array, me, "out", n, &out) ||
+      !get_array(env, v[1], napi_float32_array, me, "X", nm, &X))
+    return NULL;
+  catnet_row_sum(out, X, n, m, scale);
+  return NULL;
+}
+
+static napi_value js_sigmoid_cross_entropy(napi_env env, napi_callback_info info) {
+  const char *me = "sigmoidCrossEntropy";
+  napi_value v[MAX_ARGS];
+  size_t m;
+  void *Z, *Y, *A = NULL, *dZ = NULL;
+  if (!get_args(env, info, 5, v, me) || !get_size(env, v[2], me, "m", &m) ||
+      !get_array(env, v[0], napi_float32_array, me, "Z", m, &Z) ||
+      !get_array(env, v[1], napi_float32_array, me, "Y", m, &Y) ||
+      (!is_null(env, v[3]) && !get_array(env, v[3], napi_float32_array, me, "A", m, &A)) ||
+      (!is_null(env, v[4]) && !get_array(env, v[4], napi_float32_array, me, "dZ", m, &dZ)))
+    return NULL;
+  napi_value result;
+  napi_create_double(env, catnet_sigmoid_cross_entropy(Z, Y, m, A, dZ), &result);
+  return result;
+}
+
+static napi_value js_axpy(napi_env env, napi_callback_info info) {
+  const char *me = "axpy";
+  napi_value v[MAX_ARGS];
+  size_t size;
+  float alpha;
+  void *y, *x;
+  if (!get_args(env, info, 4, v, me) || !get_float(env, v[2], me, "alpha", &alpha) ||
+      !get_size(env, v[3], me, "size", &size) || !get_array(env, v[0], napi_float32_array, me, "y", size, &y) ||
+      !get_array(env, v[1], napi_float32_array, me, "x", size, &x))
+    return NULL;
+  catnet_axpy(y, x, alpha, size);
+  return NULL;
+}
+
+static napi_value js_momentum_step(napi_env env, napi_callback_info info) {
+  const char *me = "momentumStep";
+  napi_value v[MAX_ARGS];
+  size_t size;
+  float lr, beta;
+  void *p, *g, *vel = NULL;
+  if (!get_args(env, info, 6, v, me) || !get_float(env, v[3], me, "lr", &lr) ||
+      !get_float(env, v[4], me, "beta", &beta) || !get_size(env, v[5], me, "size", &size) ||
+      !get_array(env, v[0], napi_float32_array, me, "p", size, &p) ||
+      !get_array(env, v[1], napi_float32_array, me, "g", size, &g) ||
+      (beta != 0.0f && !get_array(env, v[2], napi_float32_array, me, "v", size, &vel)))
+    return NULL;
+  catnet_momentum_step(p, g, vel, lr, beta, size);
+  return NULL;
+}
+
+static napi_value js_adam_step(napi_env env, napi_callback_info info) {
+  const char *me = "adamStep";
+  napi_value v[MAX_ARGS];
+  size_t size;
+  float f[7];
+  void *p, *g, *vel, *s;
+  static const char *names[] = {"lr", "b1", "b2", "c1", "c2", "eps"};
+  if (!get_args(env, info, 11, v, me)) return NULL;
+  for (int i = 0; i < 6; i++)
+    if (!get_float(env, v[4 + i], me, names[i], &f[i])) return NULL;
+  if (!get_size(env, v[10], me, "size", &size) || !get_array(env, v[0], napi_float32_array, me, "p", size, &p) ||
+      !get_array(env, v[1], napi_float32_array, me, "g", size, &g) ||
+      !get_array(env, v[2], napi_float32_array, me, "v", size, &vel) ||
+      !get_array(env, v[3], napi_float32_array, me, "s", size, &s))
+    return NULL;
+  catnet_adam_step(p, g, vel, s, f[0], f[1], f[2], f[3], f[4], f[5], size);
+  return NULL;
+}
+
+static void set_string(napi_env env, napi_value obj, const char *key, const char *value) {
+  napi_value s;
+  napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &s);
+  napi_set_named_property(env, obj, key, s);
+}
+
+/* { isa, threads, supported: "avx512,avx2,scalar", reason: "" } */
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, threads;
+  napi_create_object(env, &obj);
+  set_string(env, obj, "isa", catnet_active_isa()->name);
+  napi_create_uint32(env, (uint32_t)catnet_threads(), &threads);
+  napi_set_named_property(env, obj, "threads", threads);
+  set_string(env, obj, "supported", catnet_isa_supported());
+  set_string(env, obj, "reason", catnet_isa_reason());
+  return obj;
+}
+
+/* Test and benchmark hook: setIsa(name) -> true when that ISA can run here (process-wide). */
+static napi_value js_set_isa(napi_env env, napi_callback_info info) {
+  napi_value v[MAX_ARGS], result;
+  char name[16];
+  size_t len;
+  if (!get_args(env, info, 1, v, "setIsa")) return NULL;
+  if (napi_get_value_string_utf8(env, v[0], name, sizeof name, &len) != napi_ok) {
+    fail(env, 1, "setIsa", "name must be a string");
+    return NULL;
+  }
+  napi_get_boolean(env, catnet_set_isa(name) != 0, &result);
+  return result;
+}
+
+/* Test and benchmark hook: setThreads(n), 1..64 (process-wide). */
+static napi_value js_set_threads(napi_env env, napi_callback_info info) {
+  napi_value v[MAX_ARGS];
+  size_t n;
+  if (!get_args(env, info, 1, v, "setThreads") || !get_size(env, v[0], "setThreads", "n", &n)) return NULL;
+  catnet_set_threads(n);
+  return NULL;
+}
+
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+
+NAPI_MODULE_INIT() {
+  pthread_once(&dispatch_once, catnet_dispatch_init);
+  const napi_property_descriptor methods[] = {
+      {"gemm", NULL, js_gemm, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gemmU8", NULL, js_gemm_u8, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"biasActivation", NULL, js_bias_activation, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"activationBackward", NULL, js_activation_backward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"rowSum", NULL, js_row_sum, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sigmoidCrossEntropy", NULL, js_sigmoid_cross_entropy, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"axpy", NULL, js_axpy, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"momentumStep", NULL, js_momentum_step, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) != napi_ok) return NULL;
+  return exports;
+}

@@ -1,0 +1,103 @@
+/* catnet native kernels: the contract between the instruction-set files and the drivers.
+ * Each ISA file (kernels_generic.c, kernels_avx2.c, kernels_avx512.c, kernels_neon.c) exports one
+ * catnet_isa table of range kernels; ops.c splits work across the thread pool and calls them.
+ * Semantics are those of src-core/kernels/kernels.ts (the TypeScript reference is the spec).
+ * All matrices are row-major float32; sizes are element counts; nothing here allocates. */
+#ifndef CATNET_KERNELS_H
+#define CATNET_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Activation kinds; the numbers are shared with src-core/kernels/native.ts. */
+enum catnet_activation {
+  CATNET_IDENTITY = 0,
+  CATNET_SIGMOID = 1,
+  CATNET_TANH = 2,
+  CATNET_RELU = 3,
+  CATNET_LEAKY_RELU = 4,
+};
+
+/* g(z) = z for z > 0, else CATNET_LEAKY_SLOPE * z (LEAKY_SLOPE in src-core/nn/model.ts). */
+#define CATNET_LEAKY_SLOPE 0.01f
+
+/* One GEMM call: C (M, N) = alpha * op(A) op(B) + beta * C; beta == 0 overwrites C.
+ * op(A)(i, k) = A[i * lda_i + k * lda_k] (the "nn" kernels accept any strides; the "nt" kernels
+ * need lda_k == 1, lda_i == K). B is Bf (float) or Bu (uint8), stored (K, N) for "nn" kernels and
+ * (N, K) for "nt" kernels, row-major and dense. */
+typedef struct {
+  const float *A;
+  size_t lda_i, lda_k;
+  const float *Bf;
+  const uint8_t *Bu;
+  float *C;
+  size_t M, N, K;
+  float alpha, beta;
+} catnet_gemm_args;
+
+/* Computes the block C[i0:i1, j0:j1] of one GEMM (rows and columns of C). */
+typedef void (*catnet_gemm_range)(const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1);
+
+typedef struct {
+  const char *name; /* "avx512" | "avx2" | "neon" | "scalar" */
+  /* Register tile sizes, used by ops.c to cut work into whole tiles:
+   * nn: nn_mr rows x nn_nc columns; nt: nt_mr rows x nt_nc columns. */
+  size_t nn_mr, nn_nc, nt_mr, nt_nc;
+  catnet_gemm_range gemm_nn_f32, gemm_nt_f32, gemm_nn_u8, gemm_nt_u8;
+  /* Rows r0..r1 of: Z (n, m) += b (n, 1); A = g(Z). A may equal Z. */
+  void (*bias_activation)(int kind, float *Z, float *A, const float *b, size_t m, size_t r0, size_t r1);
+  /* dZ = dA * g'(Z, A) over size values (kind is never CATNET_IDENTITY). */
+  void (*activation_backward)(int kind, float *dZ, const float *dA, const float *Z, const float *A, size_t size);
+  /* Rows r0..r1 of out (n) = scale * sum_j X (n, m)[i, j]. */
+  void (*row_sum)(float *out, const float *X, size_t m, float scale, size_t r0, size_t r1);
+  void (*axpy)(float *y, const float *x, float alpha, size_t size);
+  void (*momentum_step)(float *p, const float *g, float *v, float lr, float beta, size_t size);
+  void (*adam_step)(float *p, const float *g, float *v, float *s, float lr, float b1, float b2, float c1, float c2,
+                    float eps, size_t size);
+} catnet_isa;
+
+extern const catnet_isa catnet_isa_scalar;
+#if defined(__x86_64__) || defined(_M_X64)
+extern const catnet_isa catnet_isa_avx2;
+extern const catnet_isa catnet_isa_avx512;
+#endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+extern const catnet_isa catnet_isa_neon;
+#endif
+
+/* dispatch.c: the instruction set in use, chosen once at load (CPUID + XGETBV, CATNET_ISA). */
+const catnet_isa *catnet_active_isa(void);
+/* Best supported ISA, or the forced one; writes why a request was refused into reason (or ""). */
+void catnet_dispatch_init(void);
+/* Forces an ISA by name (tests, benchmarks); returns 0 when it is not available here. */
+int catnet_set_isa(const char *name);
+/* Why the ISA in use is not the one asked for by CATNET_ISA or set_isa ("" when it is). */
+const char *catnet_isa_reason(void);
+/* Comma-separated ISAs this CPU and OS can run, best first, e.g. "avx512,avx2,scalar". */
+const char *catnet_isa_supported(void);
+
+/* threads.c: a persistent pool. parallel_for runs fn(ctx, part, parts) for part = 0..parts-1,
+ * parts <= catnet_threads(), the caller taking part 0. Calls from several JS threads at once are
+ * safe: a call that finds the pool busy runs all its parts on the calling thread. */
+typedef void (*catnet_part_fn)(void *ctx, size_t part, size_t parts);
+void catnet_parallel_for(size_t parts, catnet_part_fn fn, void *ctx);
+size_t catnet_threads(void);
+/* Sets the number of threads used (1..CATNET_MAX_THREADS); workers are created on demand. */
+void catnet_set_threads(size_t n);
+#define CATNET_MAX_THREADS 64
+
+/* ops.c: the whole operations, split across threads. */
+void catnet_gemm(int transA, int transB, size_t M, size_t N, size_t K, float alpha, const float *A, const float *B,
+                 float beta, float *C);
+void catnet_gemm_u8(int transB, size_t M, size_t N, size_t K, float alpha, const float *A, const uint8_t *B,
+                    float beta, float *C);
+void catnet_bias_activation(int kind, float *Z, float *A, const float *b, size_t n, size_t m);
+void catnet_activation_backward(int kind, float *dZ, const float *dA, const float *Z, const float *A, size_t size);
+void catnet_row_sum(float *out, const float *X, size_t n, size_t m, float scale);
+double catnet_sigmoid_cross_entropy(const float *Z, const float *Y, size_t m, float *A, float *dZ);
+void catnet_axpy(float *y, const float *x, float alpha, size_t size);
+void catnet_momentum_step(float *p, const float *g, float *v, float lr, float beta, size_t size);
+void catnet_adam_step(float *p, const float *g, float *v, float *s, float lr, float b1, float b2, float c1, float c2,
+                      float eps, size_t size);
+
+#endif

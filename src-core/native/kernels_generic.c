@@ -1,0 +1,143 @@
+/* The scalar kernels: plain C loops, the fallback on CPUs without a supported vector extension
+ * and the in-C statement of each kernel that the SIMD files (simd_kernels.h) must agree with.
+ * Loop orders are cache-friendly so a compiler's auto-vectoriser can still help. */
+#include <math.h>
+
+#include "kernels.h"
+
+/* C[i0:i1, j0:j1] with B (K, N): each row of C is a sum of rows of B scaled by op(A)(i, k). */
+#define GEMM_NN_SCALAR(NAME, BTYPE, BPTR)                                                          \
+  static void NAME(const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {        \
+    const BTYPE *B = g->BPTR;                                                                      \
+    for (size_t i = i0; i < i1; i++) {                                                             \
+      float *c = g->C + i * g->N;                                                                  \
+      for (size_t j = j0; j < j1; j++) c[j] = g->beta == 0.0f ? 0.0f : g->beta * c[j];             \
+      for (size_t k = 0; k < g->K; k++) {                                                          \
+        const float a = g->alpha * g->A[i * g->lda_i + k * g->lda_k];                              \
+        const BTYPE *b = B + k * g->N;                                                             \
+        for (size_t j = j0; j < j1; j++) c[j] += a * (float)b[j];                                  \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+/* C[i0:i1, j0:j1] with B (N, K): dot products of rows of A and rows of B. */
+#define GEMM_NT_SCALAR(NAME, BTYPE, BPTR)                                                          \
+  static void NAME(const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {        \
+    for (size_t i = i0; i < i1; i++) {                                                             \
+      const float *a = g->A + i * g->K;                                                            \
+      for (size_t j = j0; j < j1; j++) {                                                           \
+        const BTYPE *b = g->BPTR + j * g->K;                                                       \
+        float sum = 0.0f;                                                                          \
+        for (size_t k = 0; k < g->K; k++) sum += a[k] * (float)b[k];                               \
+        float *c = g->C + i * g->N + j;                                                            \
+        *c = g->beta == 0.0f ? g->alpha * sum : g->alpha * sum + g->beta * *c;                     \
+      }                                                                                            \
+    }                                                                                              \
+  }
+
+GEMM_NN_SCALAR(gemm_nn_f32, float, Bf)
+GEMM_NN_SCALAR(gemm_nn_u8, uint8_t, Bu)
+GEMM_NT_SCALAR(gemm_nt_f32, float, Bf)
+GEMM_NT_SCALAR(gemm_nt_u8, uint8_t, Bu)
+
+/* Stable sigmoid: never overflows exp(). */
+static float sigmoid(float z) {
+  const float e = expf(-fabsf(z));
+  return z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+static float activate(int kind, float z) {
+  switch (kind) {
+    case CATNET_SIGMOID:
+      return sigmoid(z);
+    case CATNET_TANH:
+      return tanhf(z);
+    case CATNET_RELU:
+      return z > 0.0f ? z : 0.0f;
+    case CATNET_LEAKY_RELU:
+      return z > 0.0f ? z : CATNET_LEAKY_SLOPE * z;
+    default:
+      return z;
+  }
+}
+
+static void bias_activation(int kind, float *Z, float *A, const float *b, size_t m, size_t r0, size_t r1) {
+  for (size_t i = r0; i < r1; i++) {
+    for (size_t j = i * m; j < (i + 1) * m; j++) {
+      const float z = Z[j] + b[i];
+      Z[j] = z;
+      A[j] = activate(kind, z);
+    }
+  }
+}
+
+static void activation_backward(int kind, float *dZ, const float *dA, const float *Z, const float *A, size_t size) {
+  for (size_t i = 0; i < size; i++) {
+    float d;
+    switch (kind) {
+      case CATNET_SIGMOID:
+        d = A[i] * (1.0f - A[i]);
+        break;
+      case CATNET_TANH:
+        d = 1.0f - A[i] * A[i];
+        break;
+      case CATNET_RELU:
+        d = Z[i] > 0.0f ? 1.0f : 0.0f;
+        break;
+      default:
+        d = Z[i] > 0.0f ? 1.0f : CATNET_LEAKY_SLOPE;
+        break;
+    }
+    dZ[i] = dA[i] * d;
+  }
+}
+
+static void row_sum(float *out, const float *X, size_t m, float scale, size_t r0, size_t r1) {
+  for (size_t i = r0; i < r1; i++) {
+    double sum = 0.0;
+    for (size_t j = 0; j < m; j++) sum += X[i * m + j];
+    out[i] = (float)(scale * sum);
+  }
+}
+
+static void axpy(float *y, const float *x, float alpha, size_t size) {
+  for (size_t i = 0; i < size; i++) y[i] += alpha * x[i];
+}
+
+static void momentum_step(float *p, const float *g, float *v, float lr, float beta, size_t size) {
+  if (beta == 0.0f) {
+    for (size_t i = 0; i < size; i++) p[i] -= lr * g[i];
+    return;
+  }
+  for (size_t i = 0; i < size; i++) {
+    v[i] = beta * v[i] + (1.0f - beta) * g[i];
+    p[i] -= lr * v[i];
+  }
+}
+
+static void adam_step(float *p, const float *g, float *v, float *s, float lr, float b1, float b2, float c1, float c2,
+                      float eps, size_t size) {
+  for (size_t i = 0; i < size; i++) {
+    v[i] = b1 * v[i] + (1.0f - b1) * g[i];
+    s[i] = b2 * s[i] + (1.0f - b2) * g[i] * g[i];
+    p[i] -= lr * (v[i] / c1) / (sqrtf(s[i] / c2) + eps);
+  }
+}
+
+const catnet_isa catnet_isa_scalar = {
+    .name = "scalar",
+    .nn_mr = 4,
+    .nn_nc = 64,
+    .nt_mr = 4,
+    .nt_nc = 4,
+    .gemm_nn_f32 = gemm_nn_f32,
+    .gemm_nt_f32 = gemm_nt_f32,
+    .gemm_nn_u8 = gemm_nn_u8,
+    .gemm_nt_u8 = gemm_nt_u8,
+    .bias_activation = bias_activation,
+    .activation_backward = activation_backward,
+    .row_sum = row_sum,
+    .axpy = axpy,
+    .momentum_step = momentum_step,
+    .adam_step = adam_step,
+};

@@ -1,0 +1,249 @@
+/* The whole operations of the Kernels contract: pick the GEMM form, cut the work into whole
+ * register tiles, and spread big problems over the thread pool (small ones run on the calling
+ * thread: waking workers costs more than a few microseconds of work). Arguments were validated by
+ * the JS wrapper and again by addon.c; nothing here allocates except the transA+transB packing
+ * buffer, which is kept per thread and only grows. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels.h"
+
+/* Below this many multiply-adds a GEMM runs on one thread. */
+#define GEMM_PARALLEL_MACS ((size_t)1 << 18)
+/* Below this many values an elementwise kernel runs on one thread. */
+#define ELEMENTWISE_PARALLEL ((size_t)1 << 16)
+
+typedef struct {
+  const catnet_gemm_args *g;
+  catnet_gemm_range fn;
+  int split_cols;
+  size_t unit, units, extent;
+} gemm_job;
+
+static void gemm_part(void *ctx, size_t part, size_t parts) {
+  const gemm_job *job = ctx;
+  const size_t u0 = job->units * part / parts, u1 = job->units * (part + 1) / parts;
+  const size_t a = u0 * job->unit, b = u1 == job->units ? job->extent : u1 * job->unit;
+  if (a >= b) return;
+  if (job->split_cols) job->fn(job->g, 0, job->g->M, a, b);
+  else job->fn(job->g, a, b, 0, job->g->N);
+}
+
+/* Splits C by columns in units of `nc` (preferred: every thread then reuses the whole A from its
+ * cache) unless there are too few column tiles, then by rows in units of `mr`. */
+static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr, size_t nc) {
+  if (g->M == 0 || g->N == 0) return;
+  const size_t threads = catnet_threads();
+  gemm_job job = {.g = g, .fn = fn};
+  const size_t col_units = (g->N + nc - 1) / nc, row_units = (g->M + mr - 1) / mr;
+  if (col_units >= 2 * threads || col_units >= row_units) {
+    job.split_cols = 1, job.unit = nc, job.units = col_units, job.extent = g->N;
+  } else {
+    job.split_cols = 0, job.unit = mr, job.units = row_units, job.extent = g->M;
+  }
+  size_t parts = g->M * g->N * (g->K ? g->K : 1) < GEMM_PARALLEL_MACS ? 1 : threads;
+  if (parts > job.units) parts = job.units;
+  catnet_parallel_for(parts, gemm_part, &job);
+}
+
+/* Per-thread packing buffer for op(A) when both operands are transposed. */
+static pthread_key_t pack_key;
+static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
+typedef struct {
+  float *data;
+  size_t capacity;
+} pack_buffer;
+
+static void pack_free(void *p) {
+  pack_buffer *buf = p;
+  free(buf->data);
+  free(buf);
+}
+
+static void pack_init(void) { pthread_key_create(&pack_key, pack_free); }
+
+static float *pack_space(size_t n) {
+  pthread_once(&pack_once, pack_init);
+  pack_buffer *buf = pthread_getspecific(pack_key);
+  if (!buf) {
+    buf = calloc(1, sizeof *buf);
+    if (!buf || pthread_setspecific(pack_key, buf) != 0) {
+      free(buf);
+      return NULL;
+    }
+  }
+  if (buf->capacity < n) {
+    free(buf->data);
+    const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+    buf->data = aligned_alloc(64, bytes);
+    buf->capacity = buf->data ? n : 0;
+  }
+  return buf->data;
+}
+
+void catnet_gemm(int transA, int transB, size_t M, size_t N, size_t K, float alpha, const float *A, const float *B,
+                 float beta, float *C) {
+  const catnet_isa *isa = catnet_active_isa();
+  catnet_gemm_args g = {.A = A, .Bf = B, .C = C, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta};
+  /* op(A)(i, k) is A[i K + k], or A[k M + i] when transA. */
+  g.lda_i = transA ? 1 : K;
+  g.lda_k = transA ? M : 1;
+  if (!transB) {
+    run_gemm(&g, isa->gemm_nn_f32, isa->nn_mr, isa->nn_nc);
+    return;
+  }
+  if (transA) {
+    /* The dot-product kernels need op(A) rows contiguous: pack A^T (M, K) once. */
+    float *At = pack_space(M * K);
+    if (!At) {
+      /* Out of memory for the packing buffer: the strided scalar path still gives the answer. */
+      for (size_t i = 0; i < M; i++)
+        for (size_t j = 0; j < N; j++) {
+          float sum = 0.0f;
+          for (size_t k = 0; k < K; k++) sum += A[k * M + i] * B[j * K + k];
+          C[i * N + j] = beta == 0.0f ? alpha * sum : alpha * sum + beta * C[i * N + j];
+        }
+      return;
+    }
+    for (size_t k = 0; k < K; k++)
+      for (size_t i = 0; i < M; i++) At[i * K + k] = A[k * M + i];
+    g.A = At;
+    g.lda_i = K;
+    g.lda_k = 1;
+  }
+  run_gemm(&g, isa->gemm_nt_f32, isa->nt_mr, isa->nt_nc);
+}
+
+void catnet_gemm_u8(int transB, size_t M, size_t N, size_t K, float alpha, const float *A, const uint8_t *B,
+                    float beta, float *C) {
+  const catnet_isa *isa = catnet_active_isa();
+  const catnet_gemm_args g = {
+      .A = A, .lda_i = K, .lda_k = 1, .Bu = B, .C = C, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta};
+  if (transB) run_gemm(&g, isa->gemm_nt_u8, isa->nt_mr, isa->nt_nc);
+  else run_gemm(&g, isa->gemm_nn_u8, isa->nn_mr, isa->nn_nc);
+}
+
+typedef struct {
+  const catnet_isa *isa;
+  int kind;
+  float *Z, *A;
+  const float *b;
+  size_t n, m;
+  float scale;
+} rows_job;
+
+static void bias_activation_part(void *ctx, size_t part, size_t parts) {
+  const rows_job *job = ctx;
+  job->isa->bias_activation(job->kind, job->Z, job->A, job->b, job->m, job->n * part / parts,
+                            job->n * (part + 1) / parts);
+}
+
+void catnet_bias_activation(int kind, float *Z, float *A, const float *b, size_t n, size_t m) {
+  rows_job job = {.isa = catnet_active_isa(), .kind = kind, .Z = Z, .A = A, .b = b, .n = n, .m = m};
+  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads();
+  if (parts > n) parts = n;
+  if (parts <= 1) job.isa->bias_activation(kind, Z, A, b, m, 0, n);
+  else catnet_parallel_for(parts, bias_activation_part, &job);
+}
+
+static void row_sum_part(void *ctx, size_t part, size_t parts) {
+  const rows_job *job = ctx;
+  job->isa->row_sum(job->Z, job->b, job->m, job->scale, job->n * part / parts, job->n * (part + 1) / parts);
+}
+
+void catnet_row_sum(float *out, const float *X, size_t n, size_t m, float scale) {
+  /* Z = out, b = X */
+  rows_job job = {.isa = catnet_active_isa(), .Z = out, .b = X, .n = n, .m = m, .scale = scale};
+  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads();
+  if (parts > n) parts = n;
+  if (parts <= 1) job.isa->row_sum(out, X, m, scale, 0, n);
+  else catnet_parallel_for(parts, row_sum_part, &job);
+}
+
+/* Elementwise kernels: contiguous chunks, boundaries on multiples of 64 values (whole cache lines). */
+typedef struct {
+  const catnet_isa *isa;
+  int op, kind;
+  float *p, *v, *s;
+  const float *g, *x, *y;
+  float f[7];
+  size_t size;
+} elementwise_job;
+
+enum { OP_BACKWARD, OP_AXPY, OP_MOMENTUM, OP_ADAM };
+
+static void elementwise_part(void *ctx, size_t part, size_t parts) {
+  const elementwise_job *j = ctx;
+  const size_t blocks = (j->size + 63) / 64;
+  const size_t a = blocks * part / parts * 64, b0 = blocks * (part + 1) / parts * 64;
+  const size_t b = b0 < j->size ? b0 : j->size;
+  if (a >= b) return;
+  const size_t n = b - a;
+  switch (j->op) {
+    case OP_BACKWARD: /* p = dZ, g = dA, x = Z, y = A */
+      j->isa->activation_backward(j->kind, j->p + a, j->g + a, j->x + a, j->y + a, n);
+      break;
+    case OP_AXPY: /* p = y, x = x */
+      j->isa->axpy(j->p + a, j->x + a, j->f[0], n);
+      break;
+    case OP_MOMENTUM:
+      j->isa->momentum_step(j->p + a, j->g + a, j->v ? j->v + a : NULL, j->f[0], j->f[1], n);
+      break;
+    case OP_ADAM:
+      j->isa->adam_step(j->p + a, j->g + a, j->v + a, j->s + a, j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5],
+                        n);
+      break;
+  }
+}
+
+static void run_elementwise(elementwise_job *job) {
+  size_t parts = job->size < ELEMENTWISE_PARALLEL ? 1 : catnet_threads();
+  catnet_parallel_for(parts, elementwise_part, job);
+}
+
+void catnet_activation_backward(int kind, float *dZ, const float *dA, const float *Z, const float *A, size_t size) {
+  elementwise_job job = {
+      .isa = catnet_active_isa(), .op = OP_BACKWARD, .kind = kind, .p = dZ, .g = dA, .x = Z, .y = A, .size = size};
+  run_elementwise(&job);
+}
+
+void catnet_axpy(float *y, const float *x, float alpha, size_t size) {
+  elementwise_job job = {.isa = catnet_active_isa(), .op = OP_AXPY, .p = y, .x = x, .f = {alpha}, .size = size};
+  run_elementwise(&job);
+}
+
+void catnet_momentum_step(float *p, const float *g, float *v, float lr, float beta, size_t size) {
+  elementwise_job job = {
+      .isa = catnet_active_isa(), .op = OP_MOMENTUM, .p = p, .g = g, .v = v, .f = {lr, beta}, .size = size};
+  run_elementwise(&job);
+}
+
+void catnet_adam_step(float *p, const float *g, float *v, float *s, float lr, float b1, float b2, float c1, float c2,
+                      float eps, size_t size) {
+  elementwise_job job = {.isa = catnet_active_isa(),
+                         .op = OP_ADAM,
+                         .p = p,
+                         .g = g,
+                         .v = v,
+                         .s = s,
+                         .f = {lr, b1, b2, c1, c2, eps},
+                         .size = size};
+  run_elementwise(&job);
+}
+
+/* Summed cross-entropy from the logits, in double like the reference:
+ * L = max(z, 0) - z y + log1p(e^-|z|); A = sigmoid(z); dZ = A - y. m is one batch: not threaded. */
+double catnet_sigmoid_cross_entropy(const float *Z, const float *Y, size_t m, float *A, float *dZ) {
+  double cost = 0.0;
+  for (size_t i = 0; i < m; i++) {
+    const double z = Z[i], y = Y[i];
+    const double e = exp(-fabs(z));
+    cost += (z > 0.0 ? z : 0.0) - z * y + log1p(e);
+    const double a = z >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    if (A) A[i] = (float)a;
+    if (dZ) dZ[i] = (float)(a - y);
+  }
+  return cost;
+}
