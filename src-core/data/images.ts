@@ -110,9 +110,11 @@ export async function readImageBytes(path: string | Buffer, opts: LoadOptions = 
   let flags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
   if (opts.followSymlinks === false) flags |= constants.O_NOFOLLOW ?? 0;
   let fh: fsp.FileHandle | undefined;
+  let file: { size: number; mtimeMs: number } | undefined;
   try {
     fh = await fsp.open(path, flags);
     const st = await fh.stat();
+    file = { size: st.size, mtimeMs: st.mtimeMs };
     if (!st.isFile()) throw new ImageRejected('not-a-file', 'not a regular file (a device, pipe or socket)');
     if (st.size === 0) throw new ImageRejected('empty', 'the file is empty (0 bytes)');
     if (st.size > maxBytes)
@@ -135,7 +137,10 @@ export async function readImageBytes(path: string | Buffer, opts: LoadOptions = 
     }
     return { bytes: filled === st.size ? bytes : bytes.subarray(0, filled), size: st.size, mtimeMs: st.mtimeMs };
   } catch (err) {
-    if (err instanceof ImageRejected) throw err;
+    if (err instanceof ImageRejected) {
+      err.file = file;
+      throw err;
+    }
     if ((err as NodeJS.ErrnoException).code === 'ELOOP' && opts.followSymlinks === false)
       throw new ImageRejected('broken-link', 'it is a symlink (only regular files are read)');
     const reason = reasonForFsError(err) ?? 'unreadable';

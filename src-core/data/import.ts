@@ -160,12 +160,13 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       return { vector, fromCache: false, entry: { size, mtimeMs, vector } };
     } catch (err) {
       if (err instanceof ImageRejected) {
-        const cacheable = CONTENT_REASONS.has(err.reason) && size > 0;
+        const stat = err.file ?? (size > 0 ? { size, mtimeMs } : undefined);
+        const cacheable = CONTENT_REASONS.has(err.reason) && stat !== undefined;
         return {
           reason: err.reason,
           message: err.message,
           fromCache: false,
-          entry: cacheable ? { size, mtimeMs, reason: err.reason, message: err.message } : undefined,
+          entry: cacheable ? { ...stat!, reason: err.reason, message: err.message } : undefined,
         };
       }
       const reason = reasonForFsError(err) ?? 'unreadable';

@@ -46,6 +46,8 @@ export const CONTENT_REASONS: ReadonlySet<RejectReason> = new Set<RejectReason>(
 /** A file that cannot become a training vector; `.reason` says why, `.message` says it to a person. */
 export class ImageRejected extends Error {
   readonly reason: RejectReason;
+  /** Size and mtime of the file judged, when it was opened (lets the verdict be cached). */
+  file?: { size: number; mtimeMs: number };
   constructor(reason: RejectReason, message: string) {
     super(message);
     this.name = 'ImageRejected';
