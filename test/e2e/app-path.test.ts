@@ -1,0 +1,219 @@
+// The user's whole path in a real Chromium against browser mode: add two class folders by path (and
+// test folders), read counts and the import report, pick the 4-layer preset, train and watch the
+// chart move, stop, train to completion, evaluate at another threshold, classify an image, export an
+// .onnx, open it again and get the same probability. Screenshots of each step go to test-output/e2e/
+// (CATNET_UPDATE_SCREENSHOT=1 also writes the README's docs/screenshot.png).
+
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
+
+if (chromiumMissing) console.warn(chromiumMissing);
+
+const OUT = 'test-output/e2e';
+
+/** mulberry32: reproducible pixels. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Two visibly different kinds: "sun" = warm background with a bright disc; "sea" = cool diagonal stripes. */
+function picture(kind: 'sun' | 'sea', seed: number, width: number, height: number): Buffer {
+  const r = rng(seed);
+  const px = Buffer.alloc(width * height * 3);
+  const cx = width * (0.3 + 0.4 * r());
+  const cy = height * (0.3 + 0.4 * r());
+  const radius = Math.min(width, height) * (0.2 + 0.15 * r());
+  const period = 6 + 10 * r();
+  const phase = r() * period;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 3;
+      const noise = (r() - 0.5) * 30;
+      let rgb: [number, number, number];
+      if (kind === 'sun') {
+        const inDisc = (x - cx) ** 2 + (y - cy) ** 2 < radius ** 2;
+        rgb = inDisc ? [255, 230, 90] : [200 + 40 * r(), 90 + (60 * y) / height, 40];
+      } else {
+        const stripe = Math.floor((x + y + phase) / period) % 2 === 0;
+        rgb = stripe ? [30, 110, 190] : [40, 170, 150];
+      }
+      for (let k = 0; k < 3; k++) px[o + k] = Math.max(0, Math.min(255, Math.round(rgb[k] + noise)));
+    }
+  return px;
+}
+
+async function writeClass(dir: string, kind: 'sun' | 'sea', count: number, seed0: number): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const sizes = [
+    [64, 64],
+    [96, 80],
+    [120, 90],
+  ] as const;
+  for (let i = 0; i < count; i++) {
+    const [w, h] = sizes[i % sizes.length];
+    const raw = sharp(picture(kind, seed0 + i, w, h), { raw: { width: w, height: h, channels: 3 } });
+    const file = join(dir, `${kind}-${String(i).padStart(3, '0')}.${i % 2 === 0 ? 'png' : 'jpg'}`);
+    await (i % 2 === 0 ? raw.png() : raw.jpeg({ quality: 92 })).toFile(file);
+  }
+}
+
+describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mode)', () => {
+  let server: RunningWebServer;
+  let browser: LaunchedChromium;
+  let work: string;
+  let page: Page;
+  let step = 0;
+  const problems: string[] = [];
+
+  const shot = async (name: string): Promise<string> => {
+    step++;
+    const file = join(OUT, `${String(step).padStart(2, '0')}-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    return file;
+  };
+  const text = async (testid: string): Promise<string> => (await page.getByTestId(testid).textContent()) ?? '';
+
+  beforeAll(async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(process.execPath, ['scripts/build.mjs'], {
+      stdio: 'inherit',
+      env: { ...process.env, CATNET_QUIET_BUILD: '1' },
+    });
+    mkdirSync(OUT, { recursive: true });
+    work = await mkdtemp(join(tmpdir(), 'catnet-e2e-'));
+    await writeClass(join(work, 'sun'), 'sun', 40, 1000);
+    await writeClass(join(work, 'sea'), 'sea', 40, 2000);
+    await writeClass(join(work, 'test-sun'), 'sun', 10, 5000);
+    await writeClass(join(work, 'test-sea'), 'sea', 10, 6000);
+    // Things the import report must mention: a file that is not an image.
+    writeFileSync(join(work, 'sun', 'notes.txt'), 'not an image');
+    server = await startWebServer();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1360, height: 1000 });
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('imports, trains, evaluates, classifies, exports and reopens the model', { timeout: 600_000 }, async () => {
+    onTestFailed(async () => {
+      await shot('failure').catch(() => undefined);
+      console.warn(`e2e failed; page problems: ${JSON.stringify(problems)}; server stderr:\n${server.stderr()}`);
+    });
+    await page.goto(server.url);
+    await expect.poll(() => text('engine-info'), { timeout: 15_000 }).toContain('catnet ');
+    await shot('start');
+
+    // 1. Data: both classes by path, then the optional test folders.
+    await page.getByTestId('class-name-0').fill('Sun');
+    await page.getByTestId('class-name-0').press('Enter');
+    await page.getByTestId('class-name-1').fill('Sea');
+    await page.getByTestId('class-name-1').press('Enter');
+    const add = async (role: string, folder: string, expected: number) => {
+      await page.getByTestId(`add-path-input-${role}`).fill(join(work, folder));
+      await page.getByTestId(`add-path-button-${role}`).click();
+      await expect.poll(() => text(`count-${role}`), { timeout: 60_000 }).toMatch(new RegExp(`^${expected} image`));
+    };
+    await add('train-positive', 'sun', 40);
+    await add('train-negative', 'sea', 40);
+    await page.locator('summary', { hasText: 'Test images' }).click();
+    await add('test-positive', 'test-sun', 10);
+    await add('test-negative', 'test-sea', 10);
+    const report = page.getByTestId('import-report');
+    await expect.poll(() => report.textContent()).toContain('skipped');
+    expect(await report.textContent()).toContain('notes.txt');
+    await expect
+      .poll(() => page.locator('[data-testid^="thumb-"] img').count(), { timeout: 20_000 })
+      .toBeGreaterThan(10);
+    await shot('data');
+
+    // 2. Train: the 4-layer preset, stopped once the chart has moved.
+    await page.getByTestId('preset-four-layer').click();
+    await page.getByTestId('custom-toggle').click();
+    await page.getByTestId('iterations-input').fill('100000');
+    await page.getByTestId('train-button').click();
+    const iteration = async (): Promise<number> =>
+      Number((await text('progress-iteration')).split('/')[0].replace(/,/g, ''));
+    await expect.poll(iteration, { timeout: 60_000 }).toBeGreaterThan(0);
+    const first = await iteration();
+    await expect.poll(iteration, { timeout: 60_000 }).toBeGreaterThan(first);
+    await expect
+      .poll(async () => Number(await page.getByTestId('cost-chart').getAttribute('data-points')), { timeout: 60_000 })
+      .toBeGreaterThan(1);
+    await shot('training');
+    await page.getByTestId('stop-button').click();
+    await page.getByTestId('train-button').waitFor({ timeout: 60_000 });
+
+    // ... then 300 iterations to completion.
+    await page.getByTestId('iterations-input').fill('300');
+    await page.getByTestId('train-button').click();
+    await expect.poll(() => text('train-done'), { timeout: 300_000, interval: 500 }).toContain('completed');
+    await shot('trained');
+
+    // 3. Evaluate, and again at another threshold.
+    const evaluation = page.getByTestId('evaluation');
+    await evaluation.waitFor({ timeout: 30_000 });
+    expect(await text('metric-test-accuracy')).toMatch(/^\d+\.\d %$/);
+    await page.getByTestId('threshold-slider').fill('0.9');
+    await expect.poll(() => text('threshold-value')).toBe('0.90');
+    await expect.poll(() => evaluation.textContent(), { timeout: 20_000 }).toContain('at threshold 0.90');
+    await shot('evaluated');
+
+    // 4. Classify an image from the grid.
+    const thumb = page.locator('[data-testid^="thumb-"]').first();
+    await thumb.click();
+    const probability = page.getByTestId('prediction-probability');
+    await probability.waitFor({ timeout: 30_000 });
+    const p1 = Number(await probability.getAttribute('data-value'));
+    expect(p1).toBeGreaterThanOrEqual(0);
+    expect(p1).toBeLessThanOrEqual(1);
+    await shot('classified');
+
+    // 5. Export, open it again, classify the same image: the same probability.
+    const onnx = join(work, 'exported', 'sun-or-sea.onnx');
+    mkdirSync(join(work, 'exported'));
+    await page.getByTestId('export-path-input').fill(onnx);
+    await page.getByTestId('export-button').click();
+    await expect.poll(() => text('export-result'), { timeout: 60_000 }).toContain('sun-or-sea.onnx');
+    expect(existsSync(onnx)).toBe(true);
+    expect(statSync(onnx).size).toBeGreaterThan(12288 * 20 * 4);
+    await page.getByTestId('open-path-input').fill(onnx);
+    await page.getByTestId('open-button').click();
+    await expect.poll(() => text('model-source'), { timeout: 60_000 }).toContain('sun-or-sea.onnx');
+    await thumb.click();
+    await expect.poll(() => page.getByTestId('prediction').getAttribute('data-busy')).toBe('false');
+    await probability.waitFor({ timeout: 30_000 });
+    const p2 = Number(await probability.getAttribute('data-value'));
+    expect(Math.abs(p2 - p1)).toBeLessThan(1e-5);
+    const final = await shot('reopened');
+
+    expect(problems).toEqual([]);
+    if (process.env.CATNET_UPDATE_SCREENSHOT === '1') {
+      // The README's picture: palette PNG, well under 300 KB.
+      const png = await sharp(final).png({ palette: true, quality: 80, compressionLevel: 9 }).toBuffer();
+      writeFileSync('docs/screenshot.png', png);
+    }
+  });
+});
