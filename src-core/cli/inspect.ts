@@ -1,0 +1,82 @@
+// `catnet inspect MODEL.onnx [--json]`: what a model file is (network, classes, threshold,
+// preprocessing, training summary, graph names) after the same checks as opening it in the app.
+
+import type { Command } from 'commander';
+import { analyseOnnx } from '../onnx/import.js';
+import { KEY } from '../onnx/metadata.js';
+import { readModelBytes } from '../onnx/model-file.js';
+import type { PredictIO } from './predict.js';
+
+/** Returns the exit code: 0 when the file is a model catnet can use. */
+export async function runInspect(modelPath: string, json: boolean, io: PredictIO): Promise<number> {
+  let info: ReturnType<typeof describe>;
+  try {
+    const bytes = await readModelBytes(modelPath);
+    info = describe(analyseOnnx(bytes, modelPath), bytes.length);
+  } catch (e) {
+    io.err(`catnet inspect: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+  if (json) {
+    io.out(JSON.stringify({ file: modelPath, ...info }, null, 2));
+    return 0;
+  }
+  io.out(`file          ${modelPath} (${info.bytes} bytes)`);
+  io.out(`producer      ${info.producer}`);
+  io.out(`network       [${info.network.layerDims.join(', ')}]  activations [${info.network.activations.join(', ')}]`);
+  io.out(`parameters    ${info.network.parameters}`);
+  io.out(`classes       label 1 = "${info.classNames[0]}", label 0 = "${info.classNames[1]}"`);
+  io.out(`threshold     ${info.threshold}`);
+  io.out(`input         ${info.graph.input}: uint8 [N, 64, 64, 3] (RGB, HWC, 0..255)`);
+  io.out(
+    `outputs       ${info.graph.probability}: float32 [N, 1]${info.graph.label ? `; ${info.graph.label}: int64 [N]` : ''}`,
+  );
+  io.out(`resize        ${info.resize}`);
+  for (const [k, v] of Object.entries(info.preprocessing ?? {})) io.out(`  ${k.padEnd(12)}${v}`);
+  io.out('training');
+  const summary = Object.entries(info.training);
+  if (summary.length === 0) io.out('  (no training summary in this file)');
+  for (const [k, v] of summary) io.out(`  ${k.padEnd(20)}${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  io.out('metadata');
+  for (const [k, v] of Object.entries(info.metadata))
+    io.out(`  ${k} = ${v.length > 200 ? `${v.slice(0, 200)}...` : v}`);
+  return 0;
+}
+
+function describe(a: ReturnType<typeof analyseOnnx>, bytes: number) {
+  const { config, params, classNames, threshold, resize, summary } = a.model;
+  let preprocessing: Record<string, unknown> | undefined;
+  try {
+    preprocessing = JSON.parse(a.metadata[KEY.preprocessing] ?? 'null') ?? undefined;
+  } catch {
+    preprocessing = undefined;
+  }
+  const parameters = params.W.reduce((s, W, l) => s + W.length + params.b[l].length, 0);
+  return {
+    bytes,
+    producer: a.producer,
+    network: { ...config, parameters },
+    classNames,
+    threshold,
+    resize,
+    preprocessing,
+    training: summary,
+    graph: { input: a.inputName, probability: a.probabilityName, label: a.labelName },
+    metadata: a.metadata,
+  };
+}
+
+/** Adds `inspect` to catnet's command line. */
+export function registerInspect(program: Command): void {
+  program
+    .command('inspect')
+    .description("print a model file's network, classes, preprocessing and training summary")
+    .argument('<model>', 'a .onnx file')
+    .option('--json', 'print JSON')
+    .action(async (modelPath: string, opts: { json?: boolean }) => {
+      process.exitCode = await runInspect(modelPath, Boolean(opts.json), {
+        out: (line) => process.stdout.write(`${line}\n`),
+        err: (line) => process.stderr.write(`${line}\n`),
+      });
+    });
+}
