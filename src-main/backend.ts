@@ -3,11 +3,32 @@
 // (native dialogs) come in through `Dialogs`; browser mode and tests pass paths instead.
 
 import { mkdir } from 'node:fs/promises';
-import { callApi, type Handlers } from './api-handlers.js';
-import type { ApiResponse, EngineInfo, ProjectState, Role } from './contract.js';
+import { join } from 'node:path';
+import { ImageRejected, loadImageFile, preprocessImage } from '../src-core/data/index.js';
+import { getKernels } from '../src-core/kernels/select.js';
+import { N_X } from '../src-core/nn/model.js';
+import { predictProbabilities } from '../src-core/nn/predict.js';
+import type { TrainResult } from '../src-core/train/options.js';
+import { callApi, type Handlers, messageOf } from './api-handlers.js';
+import type {
+  ApiResponse,
+  EngineInfo,
+  ModelInfo,
+  Prediction,
+  ProjectState,
+  Role,
+  TrainingRunSummary,
+} from './contract.js';
 import { EventHub } from './events.js';
+import { predictVector } from './services/classify.js';
+import { DEMO_CLASS_NAMES, writeDemoImages } from './services/demo.js';
 import { engineInfo } from './services/engine.js';
+import { evaluateModel } from './services/evaluation.js';
+import { Library } from './services/library.js';
+import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
+import { effectiveHoldout, type StartTrainer, TrainingService } from './services/training.js';
+import { projectWarnings } from './services/warnings.js';
 
 /** Native dialogs (Electron). Each resolves to a path, or null when the user cancels. */
 export interface Dialogs {
@@ -21,68 +42,175 @@ export interface BackendOptions {
   userData: string;
   transport: EngineInfo['transport'];
   dialogs?: Dialogs;
+  /** How training runs off the main thread; default: the engine's worker (dist/core/worker.mjs). */
+  startTrainer?: StartTrainer;
 }
+
+/** Images used to verify every saved model against onnxruntime. */
+const VERIFY_SAMPLE = 8;
 
 export class Backend {
   readonly events = new EventHub();
   readonly store: ProjectStore;
+  readonly library: Library;
+  readonly models: ModelKeeper;
+  readonly training: TrainingService;
   readonly handlers: Handlers;
   private saved: SavedProject = emptyProject();
-  private notice: string | undefined;
+  private notices: string[] = [];
+  /** Probabilities of images under the current model, by id (cleared when the model changes). */
+  private probabilities = new Map<number, number>();
+  private ready: Promise<void> = Promise.resolve();
 
   private constructor(readonly options: BackendOptions) {
     this.store = new ProjectStore(options.userData);
+    this.library = new Library(join(options.userData, 'cache'));
+    this.models = new ModelKeeper(options.userData);
+    this.training = new TrainingService(this.trainingHost(), options.startTrainer ?? missingTrainer);
     this.handlers = this.makeHandlers();
   }
 
+  /** Reads the saved project; folders are re-imported (from the cache) before the first API call is served. */
   static async create(options: BackendOptions): Promise<Backend> {
     await mkdir(options.userData, { recursive: true });
     const backend = new Backend(options);
     const loaded = await backend.store.load();
     backend.saved = loaded.project;
-    backend.notice = loaded.notice;
+    if (loaded.notice) backend.notices.push(loaded.notice);
+    backend.ready = backend.restore();
     return backend;
   }
 
   /** The transports' single entry point: validates, dispatches, never throws. */
-  call(method: string, args: unknown): Promise<ApiResponse> {
+  async call(method: string, args: unknown): Promise<ApiResponse> {
+    if (method !== 'engineInfo') await this.ready;
     return callApi(this.handlers, method, args);
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
   }
 
   projectState(): ProjectState {
     const s = this.saved;
+    const counts = this.library.counts();
     return {
       classNames: s.classNames,
-      folders: s.folders.map((f) => ({ ...f, accepted: 0, skipped: 0 })),
-      counts: { 'train-positive': 0, 'train-negative': 0, 'test-positive': 0, 'test-negative': 0 },
-      warnings: [],
+      folders: this.library.folderList(),
+      counts,
+      warnings: projectWarnings(counts, s.classNames, this.library.inBothClasses()),
       settings: s.settings,
       model: s.model,
       history: s.history,
-      ...(this.notice ? { notice: this.notice } : {}),
+      ...(this.notices.length > 0 ? { notice: this.notices.join(' ') } : {}),
     };
   }
 
-  async dispose(): Promise<void> {}
+  async dispose(): Promise<void> {
+    await this.training.dispose();
+  }
+
+  private async restore(): Promise<void> {
+    this.library.removed.clear();
+    for (const path of this.saved.removedImages) this.library.removed.add(path);
+    for (const folder of this.saved.folders) {
+      try {
+        await this.library.addFolder(folder.role, folder.path, { classNames: this.saved.classNames });
+      } catch (error) {
+        this.notices.push(`The folder ${folder.path} could not be imported again (${messageOf(error)}).`);
+      }
+    }
+    const notice = await this.models.restore(this.saved.model !== null);
+    if (notice) {
+      this.notices.push(notice);
+      this.saved.model = null;
+    }
+  }
 
   /** Saves and tells every transport; returns the new state. */
   private async changed(): Promise<ProjectState> {
+    this.saved.folders = this.library.folderList().map(({ role, path }) => ({ role, path }));
+    this.saved.removedImages = [...this.library.removed];
     await this.store.save(this.saved);
     const project = this.projectState();
     this.events.emit({ type: 'project', project });
     return project;
   }
 
-  private makeHandlers(): Handlers {
-    const notYet = async (): Promise<never> => {
-      throw new Error('This part of catnet is not available in this build yet.');
+  private sample(): { pixels: Uint8Array; m: number } {
+    const images = this.library.all().slice(0, VERIFY_SAMPLE);
+    if (images.length === 0) return fallbackSample();
+    const pixels = new Uint8Array(images.length * N_X);
+    images.forEach((image, i) => pixels.set(image.vector, i * N_X));
+    return { pixels, m: images.length };
+  }
+
+  private async setModel(model: Parameters<ModelKeeper['replace']>[0], info: ModelInfo): Promise<void> {
+    await this.models.replace(model, this.sample());
+    this.probabilities.clear();
+    this.saved.model = info;
+  }
+
+  private trainingHost() {
+    return {
+      emit: (event: Parameters<EventHub['emit']>[0]) => this.events.emit(event),
+      images: () => this.library.all(),
+      classNames: () => this.saved.classNames,
+      backendLabel: () => {
+        const { info } = getKernels();
+        return info.backend === 'native' ? `native ${info.isa} x${info.threads}` : 'reference';
+      },
+      hasModel: () => this.models.model !== null,
+      finished: async (result: TrainResult, run: TrainingRunSummary) => {
+        const info = modelInfo(result.model, 'trained');
+        try {
+          await this.setModel(result.model, info);
+        } catch (error) {
+          await this.recordFailure(run, `The trained model could not be saved: ${messageOf(error)}`);
+          return;
+        }
+        this.saved.history.push(run);
+        await this.changed();
+        this.events.emit({ type: 'train-done', run, model: info });
+      },
+      failed: (run: TrainingRunSummary, message: string) => this.recordFailure(run, message),
     };
+  }
+
+  private async recordFailure(run: TrainingRunSummary, message: string): Promise<void> {
+    this.saved.history.push({ ...run, stopped: run.stopped === 'diverged' ? 'diverged' : 'failed' });
+    await this.changed().catch(() => undefined);
+    this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
+  }
+
+  private async predict(load: () => Promise<Uint8Array>, name: string): Promise<Prediction> {
+    const model = this.models.require();
+    let vector: Uint8Array;
+    try {
+      vector = await load();
+    } catch (error) {
+      if (error instanceof ImageRejected) throw new Error(`Cannot classify ${name}: ${error.message}`);
+      throw error;
+    }
+    return predictVector(model, vector);
+  }
+
+  private needPath(what: string): never {
+    throw new Error(`${what}: give its full path (browser mode has no file dialog)`);
+  }
+
+  private makeHandlers(): Handlers {
+    const dialogs = this.options.dialogs;
     return {
       engineInfo: async () => engineInfo(this.options.transport),
       getProject: async () => this.projectState(),
       newProject: async () => {
+        if (this.training.busy) throw new Error('Stop the training before starting a new project');
         this.saved = emptyProject();
-        this.notice = undefined;
+        this.notices = [];
+        this.library.clear();
+        this.models.clear();
+        this.probabilities.clear();
         return this.changed();
       },
       setClassNames: async (names) => {
@@ -93,21 +221,119 @@ export class Backend {
         this.saved.settings = settings;
         return this.changed();
       },
-      addFolder: notYet,
-      removeFolder: notYet,
-      removeImage: notYet,
-      listImages: notYet,
-      thumbnails: notYet,
-      lastImportReports: async () => [],
-      createDemo: notYet,
-      startTraining: notYet,
-      stopTraining: notYet,
-      evaluate: notYet,
-      classifyImage: notYet,
-      classifyFile: notYet,
-      classifyBytes: notYet,
-      exportModel: notYet,
-      openModel: notYet,
+      addFolder: async (role, path) => {
+        const folder = path ?? (dialogs ? await dialogs.chooseFolder(role) : this.needPath('To add a folder'));
+        if (folder === null) return null;
+        const report = await this.library.addFolder(role, folder, {
+          classNames: this.saved.classNames,
+          onProgress: (r, f, p) =>
+            this.events.emit({
+              type: 'import-progress',
+              role: r,
+              folder: f,
+              done: p.done,
+              total: p.total,
+              rate: p.rate,
+            }),
+        });
+        await this.changed();
+        this.events.emit({ type: 'import-done', report });
+        return report;
+      },
+      removeFolder: async (role, path) => {
+        if (!this.library.removeFolder(role, path)) throw new Error(`${path} is not a ${role} folder of this project`);
+        return this.changed();
+      },
+      removeImage: async (id) => {
+        this.library.removeImage(id);
+        return this.changed();
+      },
+      listImages: async (role, offset, limit) => {
+        const page = this.library.list(role, offset, limit);
+        const model = this.models.model;
+        if (!model) return page;
+        const missing = page.images.filter((i) => !this.probabilities.has(i.id));
+        if (missing.length > 0) {
+          const X = new Uint8Array(missing.length * N_X);
+          missing.forEach((entry, k) => X.set(this.library.image(entry.id).vector, k * N_X));
+          const P = predictProbabilities(model, X, missing.length);
+          missing.forEach((entry, k) => this.probabilities.set(entry.id, P[k]!));
+        }
+        return {
+          total: page.total,
+          images: page.images.map((i) => ({ ...i, probability: this.probabilities.get(i.id) })),
+        };
+      },
+      thumbnails: (ids) => this.library.thumbnails(ids),
+      lastImportReports: async () => this.library.reports(),
+      createDemo: async () => {
+        if (this.training.busy) throw new Error('Stop the training before creating the demo project');
+        const folders = await writeDemoImages(this.options.userData);
+        this.library.clear();
+        this.models.clear();
+        this.probabilities.clear();
+        this.saved = { ...emptyProject(), settings: this.saved.settings, classNames: DEMO_CLASS_NAMES };
+        this.notices = [];
+        for (const [role, folder] of [
+          ['train-positive', folders.positive],
+          ['train-negative', folders.negative],
+        ] as const) {
+          const report = await this.library.addFolder(role, folder, { classNames: DEMO_CLASS_NAMES });
+          this.events.emit({ type: 'import-done', report });
+        }
+        return this.changed();
+      },
+      startTraining: async (settings) => {
+        this.saved.settings = settings;
+        const started = this.training.start(settings);
+        await this.store.save(this.saved);
+        return started;
+      },
+      stopTraining: async () => this.training.stop(),
+      evaluate: async (threshold) => {
+        const model = this.models.model;
+        if (!model) return null;
+        const settings = this.training.lastRunSettings ?? this.saved.settings;
+        const hasTest = this.library.all().some((i) => i.role.startsWith('test-'));
+        return evaluateModel(
+          model,
+          this.library.all(),
+          { fraction: effectiveHoldout(settings, hasTest), seed: settings.seed },
+          threshold,
+        );
+      },
+      classifyImage: async (id) => predictVector(this.models.require(), this.library.image(id).vector),
+      classifyFile: async (path) => {
+        this.models.require();
+        const file = path ?? (dialogs ? await dialogs.chooseImage() : this.needPath('To classify a file'));
+        if (file === null) return null;
+        return this.predict(() => loadImageFile(file, { resize: this.models.require().resize }), file);
+      },
+      classifyBytes: async (base64, name) => {
+        const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
+        return this.predict(() => preprocessImage(bytes, { resize: this.models.require().resize }), name);
+      },
+      exportModel: async (path) => {
+        this.models.require();
+        const defaultName = `${this.saved.classNames[0].replace(/[^\w.-]+/g, '-')}-classifier.onnx`;
+        const target = path ?? (dialogs ? await dialogs.chooseExportPath(defaultName) : this.needPath('To export'));
+        if (target === null) return null;
+        return this.models.exportTo(target, this.sample());
+      },
+      openModel: async (path) => {
+        const file = path ?? (dialogs ? await dialogs.chooseModelToOpen() : this.needPath('To open a model'));
+        if (file === null) return null;
+        const model = await this.models.open(file);
+        const info = modelInfo(model, file);
+        await this.setModel(model, info);
+        this.saved.classNames = [...model.classNames];
+        await this.changed();
+        return info;
+      },
     };
   }
 }
+
+const missingTrainer: StartTrainer = () => {
+  throw new Error('The training engine is not available in this build (src-core/train worker missing)');
+};

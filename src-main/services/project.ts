@@ -7,9 +7,9 @@ import { existsSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../../src-core/fsio/atomic.js';
 import type { ModelInfo, TrainingRunSummary } from '../contract.js';
 import { DEFAULT_SETTINGS, Role, TrainSettings } from '../contract.js';
-import { writeFileAtomic } from './atomic-file.js';
 
 export const PROJECT_FILE = 'project.json';
 
@@ -27,7 +27,11 @@ const RunSchema = z.object({
   startedAt: z.string(),
   settings: TrainSettings,
   iterations: z.number(),
-  finalCost: z.number(),
+  // NaN (failed runs) is saved as null by JSON.
+  finalCost: z
+    .number()
+    .nullable()
+    .transform((v) => v ?? Number.NaN),
   trainAccuracy: z.number(),
   validationAccuracy: z.number().optional(),
   testAccuracy: z.number().optional(),

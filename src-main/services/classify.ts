@@ -1,0 +1,18 @@
+// One image through the current model: probability, label at the model's threshold, class name, and
+// the 64x64 input exactly as the model saw it (PNG data URL).
+
+import type { Model } from '../../src-core/nn/model.js';
+import { predictProbabilities } from '../../src-core/nn/predict.js';
+import type { Prediction } from '../contract.js';
+import { pngDataUrl } from './library.js';
+
+export async function predictVector(model: Model, vector: Uint8Array): Promise<Prediction> {
+  const probability = predictProbabilities(model, vector, 1)[0]!;
+  const label: 0 | 1 = probability >= model.threshold ? 1 : 0;
+  return {
+    probability,
+    label,
+    className: label === 1 ? model.classNames[0] : model.classNames[1],
+    input: await pngDataUrl(vector),
+  };
+}

@@ -1,0 +1,85 @@
+// Metrics of the current model at a threshold: on the training images, and on the test folders (or,
+// without them, on the same validation split training held out), plus the misclassified images.
+
+import { stratifiedIndices } from '../../src-core/data/split.js';
+import type { Model } from '../../src-core/nn/model.js';
+import { N_X } from '../../src-core/nn/model.js';
+import { predictProbabilities } from '../../src-core/nn/predict.js';
+import { metrics } from '../../src-core/train/metrics.js';
+import type { Evaluation, ImageEntry } from '../contract.js';
+import { type LibraryImage, labelOf } from './library.js';
+
+export const MAX_MISCLASSIFIED = 200;
+
+/** X (m, n_x) and Y (m) of some images, copied into one buffer. */
+export function examplesOf(images: readonly LibraryImage[]): { X: Uint8Array; Y: Uint8Array; m: number } {
+  const m = images.length;
+  const X = new Uint8Array(m * N_X);
+  const Y = new Uint8Array(m);
+  images.forEach((image, i) => {
+    X.set(image.vector, i * N_X);
+    Y[i] = labelOf(image.role);
+  });
+  return { X, Y, m };
+}
+
+/**
+ * The split training uses: test folders when there are test images; otherwise `fraction` of the
+ * training images (stratified, seeded with `seed`: the same rows train() held out).
+ */
+export function heldOutSplit(
+  all: readonly LibraryImage[],
+  fraction: number,
+  seed: number,
+): { train: LibraryImage[]; test: LibraryImage[]; source: Evaluation['testSource'] } {
+  const train = all.filter((i) => i.role.startsWith('train-'));
+  const test = all.filter((i) => i.role.startsWith('test-'));
+  if (test.length > 0) return { train, test, source: 'test-folders' };
+  if (fraction <= 0 || train.length === 0) return { train, test: [], source: null };
+  const rows = stratifiedIndices(
+    Uint8Array.from(train, (i) => labelOf(i.role)),
+    fraction,
+    seed,
+  );
+  return {
+    train: Array.from(rows.train, (r) => train[r]!),
+    test: Array.from(rows.validation, (r) => train[r]!),
+    source: 'validation-split',
+  };
+}
+
+export function evaluateModel(
+  model: Model,
+  all: readonly LibraryImage[],
+  split: { fraction: number; seed: number },
+  threshold: number,
+): Evaluation {
+  const { train, test, source } = heldOutSplit(all, split.fraction, split.seed);
+  const scored = (images: LibraryImage[]) => {
+    const { X, Y, m } = examplesOf(images);
+    return { P: predictProbabilities(model, X, m), Y, m };
+  };
+  const tr = scored(train);
+  const te = test.length > 0 ? scored(test) : null;
+  const wrong: { entry: ImageEntry; error: number }[] = [];
+  const collect = (images: LibraryImage[], s: { P: Float32Array; Y: Uint8Array }) => {
+    images.forEach((image, i) => {
+      const p = s.P[i]!;
+      const y = s.Y[i]!;
+      if ((p >= threshold ? 1 : 0) !== y)
+        wrong.push({
+          entry: { id: image.id, role: image.role, path: image.path, probability: p },
+          error: Math.abs(p - y),
+        });
+    });
+  };
+  collect(train, tr);
+  if (te) collect(test, te);
+  wrong.sort((a, b) => b.error - a.error);
+  return {
+    train: metrics(tr.P, tr.Y, tr.m, threshold),
+    test: te ? metrics(te.P, te.Y, te.m, threshold) : null,
+    testSource: te ? source : null,
+    misclassified: wrong.slice(0, MAX_MISCLASSIFIED).map((w) => w.entry),
+  };
+}

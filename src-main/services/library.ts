@@ -1,0 +1,208 @@
+// The images of the project: folders imported per Role through src-core/data (with the vector cache in
+// userData/cache), each image with an id that stays the same for the session (same role + path = same
+// id, also across re-imports), removals, listing and thumbnails. Pixels stay in the import's Datasets.
+
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { type Dataset, type ImportProgress, importFolders, vectorToPng } from '../../src-core/data/index.js';
+import type { ImageEntry, ImportReport, Role } from '../contract.js';
+
+export const ROLES: readonly Role[] = ['train-positive', 'train-negative', 'test-positive', 'test-negative'];
+
+/** Label of a role's images: 1 = positive class (classNames[0]). */
+export const labelOf = (role: Role): 0 | 1 => (role.endsWith('-positive') ? 1 : 0);
+
+export interface LibraryImage {
+  id: number;
+  role: Role;
+  path: string;
+  folder: string;
+  /** 12,288 bytes, HWC: a view into its folder's Dataset. */
+  vector: Uint8Array;
+  /** sha1 of the pixels: finds the same image in both classes. */
+  hash: string;
+}
+
+interface ImportedFolder {
+  role: Role;
+  path: string;
+  dataset: Dataset;
+  report: ImportReport;
+}
+
+export interface ImportHooks {
+  onProgress?: (role: Role, folder: string, p: ImportProgress) => void;
+  classNames?: [string, string];
+}
+
+export class Library {
+  private readonly folders: ImportedFolder[] = [];
+  private readonly idsByKey = new Map<string, number>();
+  private nextId = 0;
+  private images: LibraryImage[] = [];
+  private byId = new Map<number, LibraryImage>();
+  /** Paths the user removed; they stay out when their folder is imported again. */
+  readonly removed = new Set<string>();
+
+  constructor(readonly cacheDir: string) {}
+
+  /**
+   * Imports a folder for a role (replacing the same folder's earlier import). Throws for a path that
+   * is not an existing folder; problems with single files are in the report.
+   */
+  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<ImportReport> {
+    const path = await checkedFolder(folder);
+    const { dataset, report } = await importFolders({
+      folders: [{ path, label: labelOf(role) }],
+      cacheDir: this.cacheDir,
+      classNames: hooks.classNames,
+      onProgress: (p) => hooks.onProgress?.(role, path, p),
+    });
+    const otherClass = new Set(
+      this.images.filter((image) => labelOf(image.role) !== labelOf(role)).map((image) => image.hash),
+    );
+    const inBothClasses: string[] = [];
+    for (let i = 0; i < dataset.m; i++)
+      if (otherClass.has(hashOf(dataset.vector(i)))) inBothClasses.push(dataset.paths[i]!);
+    const ours: ImportReport = {
+      role,
+      folder: path,
+      accepted: report.accepted,
+      skipped: report.skipped.map((s) => ({ path: s.path, reason: s.message })),
+      duplicates: report.duplicates,
+      inBothClasses,
+      seconds: report.seconds,
+      fromCache: report.fromCache,
+    };
+    const existing = this.folders.findIndex((f) => f.role === role && f.path === path);
+    const entry = { role, path, dataset, report: ours };
+    if (existing >= 0) this.folders[existing] = entry;
+    else this.folders.push(entry);
+    this.rebuild();
+    return ours;
+  }
+
+  removeFolder(role: Role, folder: string): boolean {
+    const path = resolve(folder);
+    const index = this.folders.findIndex((f) => f.role === role && (f.path === path || f.path === folder));
+    if (index < 0) return false;
+    this.folders.splice(index, 1);
+    this.rebuild();
+    return true;
+  }
+
+  removeImage(id: number): LibraryImage {
+    const image = this.byId.get(id);
+    if (!image) throw new Error(`There is no image with id ${id} (it may have been removed already)`);
+    this.removed.add(image.path);
+    this.rebuild();
+    return image;
+  }
+
+  clear(): void {
+    this.folders.length = 0;
+    this.removed.clear();
+    this.rebuild();
+  }
+
+  image(id: number): LibraryImage {
+    const image = this.byId.get(id);
+    if (!image) throw new Error(`There is no image with id ${id}; reload the image list`);
+    return image;
+  }
+
+  ofRole(role: Role): LibraryImage[] {
+    return this.images.filter((image) => image.role === role);
+  }
+
+  all(): readonly LibraryImage[] {
+    return this.images;
+  }
+
+  folderList(): { role: Role; path: string; accepted: number; skipped: number }[] {
+    return this.folders.map((f) => ({
+      role: f.role,
+      path: f.path,
+      accepted: f.report.accepted,
+      skipped: f.report.skipped.length,
+    }));
+  }
+
+  reports(): ImportReport[] {
+    return this.folders.map((f) => f.report);
+  }
+
+  counts(): Record<Role, number> {
+    const counts = { 'train-positive': 0, 'train-negative': 0, 'test-positive': 0, 'test-negative': 0 };
+    for (const image of this.images) counts[image.role]++;
+    return counts;
+  }
+
+  /** Paths whose pixels are in both classes (same split or not). */
+  inBothClasses(): string[] {
+    const positive = new Set(this.images.filter((i) => labelOf(i.role) === 1).map((i) => i.hash));
+    return this.images.filter((i) => labelOf(i.role) === 0 && positive.has(i.hash)).map((i) => i.path);
+  }
+
+  list(role: Role, offset: number, limit: number): { total: number; images: ImageEntry[] } {
+    const images = this.ofRole(role);
+    return {
+      total: images.length,
+      images: images.slice(offset, offset + limit).map(({ id, role: r, path }) => ({ id, role: r, path })),
+    };
+  }
+
+  /** PNG data URLs of what the model sees; unknown ids are left out. */
+  async thumbnails(ids: number[]): Promise<Record<number, string>> {
+    const out: Record<number, string> = {};
+    for (const id of ids) {
+      const image = this.byId.get(id);
+      if (image) out[id] = await pngDataUrl(image.vector);
+    }
+    return out;
+  }
+
+  /** Recomputes the image list from the folders, minus removed paths; ids come from role + path. */
+  private rebuild(): void {
+    const images: LibraryImage[] = [];
+    const seen = new Set<string>();
+    for (const folder of this.folders) {
+      const { dataset } = folder;
+      for (let i = 0; i < dataset.m; i++) {
+        const path = dataset.paths[i]!;
+        const key = `${folder.role}\0${path}`;
+        if (this.removed.has(path) || seen.has(key)) continue;
+        seen.add(key);
+        let id = this.idsByKey.get(key);
+        if (id === undefined) {
+          id = this.nextId++;
+          this.idsByKey.set(key, id);
+        }
+        const vector = dataset.vector(i);
+        images.push({ id, role: folder.role, path, folder: folder.path, vector, hash: hashOf(vector) });
+      }
+    }
+    this.images = images;
+    this.byId = new Map(images.map((image) => [image.id, image]));
+  }
+}
+
+export async function pngDataUrl(vector: Uint8Array): Promise<string> {
+  return `data:image/png;base64,${(await vectorToPng(vector)).toString('base64')}`;
+}
+
+function hashOf(vector: Uint8Array): string {
+  return createHash('sha1').update(vector).digest('base64');
+}
+
+/** An absolute path to an existing folder, or an error that says what is wrong with it. */
+async function checkedFolder(folder: string): Promise<string> {
+  if (!isAbsolute(folder))
+    throw new Error(`'${folder}' is not an absolute folder path: give the full path, e.g. /home/me/cats`);
+  const path = resolve(folder);
+  const info = await stat(path).catch(() => null);
+  if (!info) throw new Error(`The folder ${path} does not exist (or cannot be read)`);
+  if (!info.isDirectory()) throw new Error(`${path} is a file, not a folder: choose the folder that holds the images`);
+  return path;
+}

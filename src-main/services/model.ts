@@ -1,0 +1,85 @@
+// The current model: kept in memory, saved (exported, verified against onnxruntime, atomically
+// written) to userData/last-model.onnx whenever it changes, restored from there at start, exported
+// to a chosen .onnx, or replaced by an opened .onnx. The .onnx file is the app's own model format.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Model } from '../../src-core/nn/model.js';
+import { N_X } from '../../src-core/nn/model.js';
+import { loadModelFile, saveModel } from '../../src-core/onnx/model-file.js';
+import type { ExportResult, ModelInfo } from '../contract.js';
+
+export const LAST_MODEL_FILE = 'last-model.onnx';
+
+export function modelInfo(model: Model, source: string): ModelInfo {
+  const { activations, layerDims } = model.config;
+  const hidden = activations.slice(0, -1);
+  return {
+    layerDims: [...layerDims],
+    activation: hidden[0] ?? 'sigmoid',
+    classNames: [...model.classNames],
+    threshold: model.threshold,
+    ...(model.summary.trainAccuracy !== undefined ? { trainAccuracy: model.summary.trainAccuracy } : {}),
+    ...(model.summary.testAccuracy !== undefined ? { testAccuracy: model.summary.testAccuracy } : {}),
+    source,
+  };
+}
+
+/** Pixels that exercise the model when no images are loaded: a fixed pseudo-random pattern. */
+export function fallbackSample(m = 4): { pixels: Uint8Array; m: number } {
+  const pixels = new Uint8Array(m * N_X);
+  let s = 12345;
+  for (let i = 0; i < pixels.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    pixels[i] = s >>> 24;
+  }
+  return { pixels, m };
+}
+
+export class ModelKeeper {
+  model: Model | null = null;
+  readonly lastModelPath: string;
+
+  constructor(userData: string) {
+    this.lastModelPath = join(userData, LAST_MODEL_FILE);
+  }
+
+  /** Reads last-model.onnx when the project says there was a model; a problem is returned as a notice. */
+  async restore(expected: boolean): Promise<string | undefined> {
+    this.model = null;
+    if (!expected) return undefined;
+    if (!existsSync(this.lastModelPath))
+      return `The last model (${this.lastModelPath}) is missing; train again or open an .onnx file.`;
+    try {
+      this.model = await loadModelFile(this.lastModelPath);
+      return undefined;
+    } catch (error) {
+      return `The last model could not be restored: ${(error as Error).message}`;
+    }
+  }
+
+  /** Makes `model` current and saves it as the last model (verified on `sample`). */
+  async replace(model: Model, sample: { pixels: Uint8Array; m: number }): Promise<void> {
+    this.model = model;
+    await saveModel(this.lastModelPath, model, sample.pixels, sample.m);
+  }
+
+  clear(): void {
+    this.model = null;
+  }
+
+  require(): Model {
+    if (!this.model) throw new Error('There is no model yet: train one, or open an .onnx file');
+    return this.model;
+  }
+
+  async exportTo(path: string, sample: { pixels: Uint8Array; m: number }): Promise<ExportResult> {
+    const model = this.require();
+    const target = path.toLowerCase().endsWith('.onnx') ? path : `${path}.onnx`;
+    return saveModel(target, model, sample.pixels, sample.m);
+  }
+
+  async open(path: string): Promise<Model> {
+    return loadModelFile(path);
+  }
+}

@@ -1,0 +1,185 @@
+// Training runs for the app: builds the data from the library, runs the engine's trainer off the main
+// thread, forwards progress at most 10 times a second, stops on request (the model trained so far is
+// kept), and turns a failure (worker crash, divergence) into a 'train-error' event that keeps the
+// previous model. One run at a time; a new run can start once the last one has finished.
+
+import type { TrainingData, TrainOptions, TrainProgress, TrainResult } from '../../src-core/train/options.js';
+import type { AppEvent, TrainingRunSummary, TrainSettings } from '../contract.js';
+import { examplesOf } from './evaluation.js';
+import type { LibraryImage } from './library.js';
+
+/** Held out from the training images when there are no test folders and the settings say 0. */
+export const DEFAULT_HOLDOUT = 0.2;
+/** At most this many 'train-progress' events per second. */
+export const MAX_PROGRESS_PER_SECOND = 10;
+/** After a stop request, a run that has not ended after this long is terminated. */
+export const STOP_GRACE_MS = 2000;
+
+/** A trainer off the main thread (the engine's worker, or a stand-in in tests). */
+export interface RunningTrainer {
+  /** The result (also when cancelled: the model so far); rejects when the worker fails or dies. */
+  result: Promise<TrainResult>;
+  /** Asks the loop to stop after the current iteration. */
+  cancel(): void;
+  /** Ends the worker at once (the result then rejects). */
+  terminate(): Promise<void>;
+}
+
+export type StartTrainer = (
+  data: TrainingData,
+  options: TrainOptions,
+  onProgress: (p: TrainProgress) => void,
+) => RunningTrainer;
+
+/** The validation fraction a run uses: the settings', or DEFAULT_HOLDOUT when there is nothing else to test on. */
+export function effectiveHoldout(settings: TrainSettings, hasTestImages: boolean): number {
+  if (hasTestImages) return settings.validationFraction;
+  return settings.validationFraction > 0 ? settings.validationFraction : DEFAULT_HOLDOUT;
+}
+
+export interface TrainingHost {
+  emit(event: AppEvent): void;
+  images(): readonly LibraryImage[];
+  classNames(): [string, string];
+  backendLabel(): string;
+  hasModel(): boolean;
+  /** The run finished with a usable model (completed, cancelled or early-stopped). */
+  finished(result: TrainResult, run: TrainingRunSummary): Promise<void>;
+  /** The run produced no usable model; the previous one stays. */
+  failed(run: TrainingRunSummary, message: string): Promise<void>;
+}
+
+export class TrainingService {
+  private running: { trainer: RunningTrainer; stopTimer?: NodeJS.Timeout } | null = null;
+  /** Settings of the latest run, with the validation fraction it really used. */
+  lastRunSettings: TrainSettings | null = null;
+
+  constructor(
+    private readonly host: TrainingHost,
+    private readonly startTrainer: StartTrainer,
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  start(settings: TrainSettings): { started: true } {
+    if (this.running) throw new Error('Training is already running: stop it first, or wait for it to finish');
+    const images = this.host.images();
+    const train = images.filter((i) => i.role.startsWith('train-'));
+    const test = images.filter((i) => i.role.startsWith('test-'));
+    const positives = train.filter((i) => i.role === 'train-positive').length;
+    const [positive, negative] = this.host.classNames();
+    if (positives === 0 || positives === train.length)
+      throw new Error(
+        `Training needs images of both classes: add a folder of '${positives === 0 ? positive : negative}' training images`,
+      );
+    const holdout = effectiveHoldout(settings, test.length > 0);
+    const runSettings: TrainSettings = { ...settings, validationFraction: holdout };
+    const X = examplesOf(train);
+    const T = test.length > 0 ? examplesOf(test) : null;
+    const data: TrainingData = {
+      X: X.X,
+      Y: X.Y,
+      m: X.m,
+      ...(T ? { Xtest: T.X, Ytest: T.Y, mtest: T.m } : {}),
+    };
+    const options: TrainOptions = {
+      hiddenLayers: settings.hiddenLayers,
+      activation: settings.activation,
+      init: settings.init,
+      learningRate: settings.learningRate,
+      iterations: settings.iterations,
+      batchSize: settings.batchSize,
+      optimizer: settings.optimizer,
+      l2: settings.l2,
+      validationFraction: holdout,
+      seed: settings.seed,
+      classNames: this.host.classNames(),
+      progressIntervalMs: 1000 / MAX_PROGRESS_PER_SECOND,
+    };
+    const startedAt = new Date();
+    let lastEmit = -Infinity;
+    const backend = this.host.backendLabel();
+    const trainer = this.startTrainer(data, options, (p) => {
+      const now = performance.now();
+      if (now - lastEmit < 1000 / MAX_PROGRESS_PER_SECOND && p.iteration < p.iterations) return;
+      lastEmit = now;
+      this.host.emit({
+        type: 'train-progress',
+        iteration: p.iteration,
+        iterations: p.iterations,
+        cost: p.cost,
+        trainAccuracy: p.trainAccuracy,
+        ...(p.validationAccuracy !== undefined ? { validationAccuracy: p.validationAccuracy } : {}),
+        iterationsPerSecond: p.iterationsPerSecond,
+        elapsedSeconds: p.elapsedSeconds,
+        etaSeconds: p.etaSeconds,
+        backend,
+      });
+    });
+    this.running = { trainer };
+    this.lastRunSettings = runSettings;
+    void this.finish(trainer, runSettings, startedAt);
+    return { started: true };
+  }
+
+  /** Asks the run to stop; the model trained so far is kept. false when nothing runs. */
+  stop(): { stopping: boolean } {
+    const running = this.running;
+    if (!running) return { stopping: false };
+    running.trainer.cancel();
+    running.stopTimer ??= setTimeout(() => void running.trainer.terminate(), STOP_GRACE_MS);
+    return { stopping: true };
+  }
+
+  /** Ends any run at once (app quitting). */
+  async dispose(): Promise<void> {
+    const running = this.running;
+    if (running) {
+      clearTimeout(running.stopTimer);
+      await running.trainer.terminate();
+    }
+  }
+
+  private async finish(trainer: RunningTrainer, settings: TrainSettings, startedAt: Date): Promise<void> {
+    const seconds = () => (Date.now() - startedAt.getTime()) / 1000;
+    try {
+      let result: TrainResult;
+      try {
+        result = await trainer.result;
+      } finally {
+        clearTimeout(this.running?.stopTimer);
+        this.running = null;
+      }
+      const run: TrainingRunSummary = {
+        startedAt: startedAt.toISOString(),
+        settings,
+        iterations: result.iterations,
+        finalCost: result.finalCost,
+        trainAccuracy: result.trainAccuracy,
+        ...(result.validationAccuracy !== undefined ? { validationAccuracy: result.validationAccuracy } : {}),
+        ...(result.testAccuracy !== undefined ? { testAccuracy: result.testAccuracy } : {}),
+        stopped: result.stopped,
+        seconds: result.seconds,
+      };
+      if (result.stopped === 'diverged') {
+        await this.host.failed(run, result.message ?? 'Training diverged (the cost became infinite or NaN)');
+        return;
+      }
+      await this.host.finished(result, run);
+    } catch (error) {
+      const run: TrainingRunSummary = {
+        startedAt: startedAt.toISOString(),
+        settings,
+        iterations: 0,
+        finalCost: Number.NaN,
+        trainAccuracy: 0,
+        stopped: 'failed',
+        seconds: seconds(),
+      };
+      const why = error instanceof Error ? error.message : String(error);
+      await this.host.failed(run, `Training failed: ${why}`).catch(() => undefined);
+    }
+  }
+}
