@@ -19,8 +19,15 @@ if (!gyp || !existsSync(gyp)) {
     gyp = join(npmDir, 'node-gyp', 'bin', 'node-gyp.js');
   }
 }
+// Node-API headers: use the running Node's own (include/node beside the executable) so the build
+// works offline; without them node-gyp downloads headers for this Node version.
+const args = [gyp, 'rebuild', '--release', '--jobs=max'];
+const prefix = join(dirname(process.execPath), '..');
+if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node', 'node_api.h'))) {
+  args.push(`--nodedir=${prefix}`);
+}
 const started = Date.now();
-const run = spawnSync(process.execPath, [gyp, 'rebuild', '--release'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+const run = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
 if (run.status === 0) {
   console.error(`catnet: built the native kernels in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } else {
