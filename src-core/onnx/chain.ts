@@ -21,6 +21,8 @@ export interface Layer {
 
 export interface Chain {
   inputName: string;
+  /** Set when the file fixes the batch dimension (e.g. 1): a runtime must feed exactly that many. */
+  fixedBatch?: number;
   probabilityName: string;
   labelName?: string;
   layers: Layer[];
@@ -49,7 +51,8 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
   if (inputs.length !== 1)
     throw new Error(`${file}: the graph has ${inputs.length} inputs; catnet models take one image input.`);
   const input = inputs[0];
-  checkInput(input, file);
+  const fixedBatch = checkInput(input, file);
+  checkSingleAssignment(graph, file);
   const outputs = new Map((graph.output ?? []).map((o) => [o.name ?? '', o]));
 
   let cur = input.name ?? '';
@@ -183,11 +186,14 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
     if (!derived.has(name)) throw new Error(`${file}: output "${name}" is not derived from the probability.`);
     if (info.type?.tensorType?.elemType === DT.INT64) labelName ??= name;
   }
-  return { inputName: input.name ?? '', probabilityName, labelName, layers, graphThreshold };
+  return { inputName: input.name ?? '', fixedBatch, probabilityName, labelName, layers, graphThreshold };
 }
 
-/** The image input must be uint8 [N, 64, 64, 3] (N free or fixed). */
-function checkInput(v: OnnxTypes.IValueInfoProto, file: string): void {
+/** Largest fixed batch dimension accepted (a runtime pads the last batch up to it). */
+const MAX_FIXED_BATCH = 4096;
+
+/** The image input must be uint8 [N, 64, 64, 3]; returns N when the file fixes it. */
+function checkInput(v: OnnxTypes.IValueInfoProto, file: string): number | undefined {
   const tt = v.type?.tensorType;
   if (!tt) throw new Error(`${file}: input "${v.name}" is not a tensor.`);
   const dims = (tt.shape?.dim ?? []).map((d) =>
@@ -196,12 +202,30 @@ function checkInput(v: OnnxTypes.IValueInfoProto, file: string): void {
       : d.dimParam || '?',
   );
   const want = [IMAGE_SIZE, IMAGE_SIZE, 3].map(String);
-  const shapeOk = dims.length === 4 && dims.slice(1).every((d, i) => d === want[i]) && !(Number(dims[0]) <= 0);
+  const batch = /^\d+$/.test(dims[0] ?? '') ? Number(dims[0]) : undefined;
+  const batchOk = batch === undefined || (batch >= 1 && batch <= MAX_FIXED_BATCH);
+  const shapeOk = dims.length === 4 && dims.slice(1).every((d, i) => d === want[i]) && batchOk;
   if (tt.elemType !== DT.UINT8 || !shapeOk)
     throw new Error(
       `${file}: input "${v.name}" is ${tt.elemType === DT.UINT8 ? 'uint8' : `type ${tt.elemType}`} [${dims.join(', ')}]; ` +
         `catnet models take uint8 [N, ${IMAGE_SIZE}, ${IMAGE_SIZE}, 3] (RGB bytes, HWC).`,
     );
+  return batch;
+}
+
+/** Every value is defined once (inputs, initializers, node outputs), as ONNX requires; no shadowing. */
+function checkSingleAssignment(graph: OnnxTypes.IGraphProto, file: string): void {
+  const defined = new Set<string>();
+  const define = (name: string | null | undefined, what: string) => {
+    if (!name) throw new Error(`${file}: ${what} has no name.`);
+    if (defined.has(name)) throw new Error(`${file}: the value "${name}" is defined twice (${what}).`);
+    defined.add(name);
+  };
+  const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  for (const v of graph.input ?? []) if (!initializers.has(v.name ?? '')) define(v.name, 'graph input');
+  for (const t of graph.initializer ?? []) define(t.name, 'initializer');
+  for (const [i, n] of (graph.node ?? []).entries())
+    for (const o of n.output ?? []) define(o, `output of node ${i} "${n.name || n.opType}"`);
 }
 
 function gemmLayer(

@@ -13,6 +13,8 @@ export interface OnnxAnalysis {
   model: Model;
   /** Graph names a runtime must use (catnet's own: image, probability, label). */
   inputName: string;
+  /** The batch size the file fixes, if any (catnet's own files leave it free: N). */
+  fixedBatch?: number;
   probabilityName: string;
   labelName?: string;
   producer: string;
@@ -43,6 +45,7 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
   return {
     model: toModel(chain, fields, threshold),
     inputName: chain.inputName,
+    fixedBatch: chain.fixedBatch,
     probabilityName: chain.probabilityName,
     labelName: chain.labelName,
     producer: `${proto.producerName || 'unknown'} ${proto.producerVersion || ''}`.trim(),

@@ -35,22 +35,26 @@ export class OnnxClassifier {
   async predict(pixels: Uint8Array, m: number): Promise<Float32Array> {
     if (pixels.length !== m * N_X) throw new Error(`predict: expected ${m} x ${N_X} bytes, got ${pixels.length}.`);
     const out = new Float32Array(m);
-    const { inputName, probabilityName } = this.analysis;
-    for (let start = 0; start < m; start += BATCH) {
-      const k = Math.min(BATCH, m - start);
-      const image = new ort.Tensor('uint8', pixels.subarray(start * N_X, (start + k) * N_X), [
-        k,
-        IMAGE_SIZE,
-        IMAGE_SIZE,
-        3,
-      ]);
+    const { inputName, probabilityName, fixedBatch } = this.analysis;
+    const batch = fixedBatch ?? BATCH;
+    for (let start = 0; start < m; start += batch) {
+      const k = Math.min(batch, m - start);
+      let X = pixels.subarray(start * N_X, (start + k) * N_X);
+      if (fixedBatch !== undefined && k < fixedBatch) {
+        // A file with a fixed batch size takes exactly that many images: pad with black ones.
+        const padded = new Uint8Array(fixedBatch * N_X);
+        padded.set(X);
+        X = padded;
+      }
+      const rows = X.length / N_X;
+      const image = new ort.Tensor('uint8', X, [rows, IMAGE_SIZE, IMAGE_SIZE, 3]);
       const result = await this.session.run({ [inputName]: image }, [probabilityName]);
       const p = result[probabilityName];
-      if (p.type !== 'float32' || p.data.length !== k)
+      if (p.type !== 'float32' || p.data.length !== rows)
         throw new Error(
-          `onnxruntime returned ${p.type} [${p.dims.join(', ')}] for "${probabilityName}"; expected float32 [${k}, 1].`,
+          `onnxruntime returned ${p.type} [${p.dims.join(', ')}] for "${probabilityName}"; expected float32 [${rows}, 1].`,
         );
-      out.set(p.data as Float32Array, start);
+      out.set((p.data as Float32Array).subarray(0, k), start);
       p.dispose();
     }
     return out;

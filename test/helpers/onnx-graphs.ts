@@ -28,9 +28,10 @@ const A = onnx.AttributeProto.AttributeType;
 /**
  * The same network as `model`, as a PyTorch-style export would write it: Cast, Reshape to [-1, 12288],
  * Mul by 1/255 (order swapped with catnet's), then MatMul(W^T) + Add(b) for even layers and
- * Gemm(transB=0, W^T) for odd ones; only a `probability` output; no metadata; opset 17, IR 8.
+ * Gemm(transB=0, W^T) for odd ones; only a `probability` output; no metadata; opset 17, IR 8;
+ * `batch` names or fixes the batch dimension.
  */
-export function foreignModel(model: Model): Uint8Array {
+export function foreignModel(model: Model, batch: number | string = 'batch'): Uint8Array {
   const { layerDims, activations } = model.config;
   const L = layerDims.length - 1;
   const initializer: OnnxTypes.ITensorProto[] = [
@@ -72,8 +73,8 @@ export function foreignModel(model: Model): Uint8Array {
       name: 'foreign',
       node,
       initializer,
-      input: [{ name: 'input', type: tensor(2, ['batch', 64, 64, 3]) }],
-      output: [{ name: 'output', type: tensor(1, ['batch', 1]) }],
+      input: [{ name: 'input', type: tensor(2, [batch, 64, 64, 3]) }],
+      output: [{ name: 'output', type: tensor(1, [batch, 1]) }],
     },
   }).finish();
 }

@@ -17,6 +17,25 @@ const setMeta = (m: OnnxTypes.ModelProto, key: string, value: string) => {
   m.metadataProps.find((p) => p.key === key)!.value = value;
 };
 
+/** A ModelProto whose graph nests `depth` subgraphs (graph -> node -> attribute g -> graph ...), as raw protobuf. */
+function deeplyNested(depth: number): Uint8Array {
+  // Built inside out; each level wraps the previous bytes in a length-delimited field.
+  let inner: number[] = [];
+  const wrap = (field: number, body: number[]) => {
+    const len: number[] = [];
+    for (let n = body.length; ; n >>>= 7) {
+      if (n < 0x80) {
+        len.push(n);
+        break;
+      }
+      len.push((n & 0x7f) | 0x80);
+    }
+    return [(field << 3) | 2, ...len, ...body];
+  };
+  for (let i = 0; i < depth; i++) inner = wrap(1, wrap(5, wrap(6, inner))); // GraphProto.node, NodeProto.attribute, AttributeProto.g
+  return Uint8Array.from([8, 7, ...wrap(7, inner)]); // ir_version 7, ModelProto.graph
+}
+
 /** [case, bytes, expected message] - each one is also printed, so the report can quote the outcomes. */
 const cases: Array<[string, Uint8Array, RegExp]> = [
   ['empty file', new Uint8Array(0), /bad\.onnx is empty/],
@@ -149,6 +168,21 @@ const cases: Array<[string, Uint8Array, RegExp]> = [
     }),
     /scaling the image by 1\/255/,
   ],
+  [
+    'a value defined twice (node output shadows a weight)',
+    edited((m) => {
+      node(m, 'Relu').output = ['W2'];
+    }),
+    /the value "W2" is defined twice/,
+  ],
+  [
+    'fixed batch of 10^9',
+    edited((m) => {
+      m.graph!.input![0].type!.tensorType!.shape!.dim![0] = { dimValue: 1e9 };
+    }),
+    /input "image" is uint8 \[1000000000, 64, 64, 3\]/,
+  ],
+  ['subgraphs nested 3000 deep', deeplyNested(3000), /bad\.onnx/],
   [
     'no graph',
     edited((m) => {

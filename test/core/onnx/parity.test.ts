@@ -85,6 +85,14 @@ describe('round trip export -> import', () => {
       expect(d).toBeLessThan(TOL);
     }
   });
+
+  it('runs a file with a fixed batch size of 1 on any number of images', async () => {
+    const model = randomModel([6], 'relu', 12);
+    const bytes = foreignModel(model, 1);
+    const X = randomPixels(5, 6);
+    const d = maxAbsDiff(await onnxProbabilities(bytes, X, 5), predictProbabilities(importOnnx(bytes), X, 5));
+    expect(d).toBeLessThan(TOL);
+  });
 });
 
 describe('verifyOnnx', () => {
