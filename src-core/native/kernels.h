@@ -76,8 +76,8 @@ const char *catnet_isa_reason(void);
 /* Comma-separated ISAs this CPU and OS can run, best first, e.g. "avx512,avx2,scalar". */
 const char *catnet_isa_supported(void);
 
-/* threads.c: a persistent pool. parallel_for runs fn(ctx, part, parts) for part = 0..parts-1,
- * parts <= catnet_threads(), the caller taking part 0. Calls from several JS threads at once are
+/* threads.c: a persistent pool. parallel_for runs fn(ctx, part, parts) once for each part =
+ * 0..parts-1, on the calling thread and up to catnet_threads() - 1 workers, in any order. Calls from several JS threads at once are
  * safe: a call that finds the pool busy runs all its parts on the calling thread. */
 typedef void (*catnet_part_fn)(void *ctx, size_t part, size_t parts);
 void catnet_parallel_for(size_t parts, catnet_part_fn fn, void *ctx);

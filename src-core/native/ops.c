@@ -14,6 +14,8 @@
 #define GEMM_PARALLEL_MACS ((size_t)1 << 18)
 /* Below this many values an elementwise kernel runs on one thread. */
 #define ELEMENTWISE_PARALLEL ((size_t)1 << 16)
+/* Chunks per thread: enough that a thread slowed down by other processes does not hold up the rest. */
+#define CHUNKS_PER_THREAD 4
 
 typedef struct {
   const catnet_gemm_args *g;
@@ -32,7 +34,8 @@ static void gemm_part(void *ctx, size_t part, size_t parts) {
 }
 
 /* Splits C by columns in units of `nc` (preferred: every thread then reuses the whole A from its
- * cache) unless there are too few column tiles, then by rows in units of `mr`. */
+ * cache) unless there are too few column tiles, then by rows in units of `mr`; whole units per
+ * chunk, so results do not depend on the number of threads. */
 static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr, size_t nc) {
   if (g->M == 0 || g->N == 0) return;
   const size_t threads = catnet_threads();
@@ -43,7 +46,7 @@ static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr,
   } else {
     job.split_cols = 0, job.unit = mr, job.units = row_units, job.extent = g->M;
   }
-  size_t parts = g->M * g->N * (g->K ? g->K : 1) < GEMM_PARALLEL_MACS ? 1 : threads;
+  size_t parts = g->M * g->N * (g->K ? g->K : 1) < GEMM_PARALLEL_MACS ? 1 : threads * CHUNKS_PER_THREAD;
   if (parts > job.units) parts = job.units;
   catnet_parallel_for(parts, gemm_part, &job);
 }
@@ -142,7 +145,7 @@ static void bias_activation_part(void *ctx, size_t part, size_t parts) {
 
 void catnet_bias_activation(int kind, float *Z, float *A, const float *b, size_t n, size_t m) {
   rows_job job = {.isa = catnet_active_isa(), .kind = kind, .Z = Z, .A = A, .b = b, .n = n, .m = m};
-  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads();
+  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
   if (parts > n) parts = n;
   if (parts <= 1) job.isa->bias_activation(kind, Z, A, b, m, 0, n);
   else catnet_parallel_for(parts, bias_activation_part, &job);
@@ -156,7 +159,7 @@ static void row_sum_part(void *ctx, size_t part, size_t parts) {
 void catnet_row_sum(float *out, const float *X, size_t n, size_t m, float scale) {
   /* Z = out, b = X */
   rows_job job = {.isa = catnet_active_isa(), .Z = out, .b = X, .n = n, .m = m, .scale = scale};
-  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads();
+  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
   if (parts > n) parts = n;
   if (parts <= 1) job.isa->row_sum(out, X, m, scale, 0, n);
   else catnet_parallel_for(parts, row_sum_part, &job);
@@ -199,7 +202,7 @@ static void elementwise_part(void *ctx, size_t part, size_t parts) {
 }
 
 static void run_elementwise(elementwise_job *job) {
-  size_t parts = job->size < ELEMENTWISE_PARALLEL ? 1 : catnet_threads();
+  size_t parts = job->size < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
   catnet_parallel_for(parts, elementwise_part, job);
 }
 

@@ -1,6 +1,6 @@
 /* A persistent, process-global thread pool: workers are created once (on first use, or when
  * set_threads asks for more) and then wait for jobs, spinning briefly before sleeping on a condition
- * variable. One job at a time: a call that finds the pool busy (another worker_thread is using it)
+ * variable. A job is a number of chunks that the caller and the workers claim one at a time. One job at a time: a call that finds the pool busy (another worker_thread is using it)
  * runs all its parts itself, so calls from several JS threads never wait on each other.
  * CATNET_THREADS=N sets the number of threads (default: the CPUs this process may run on). */
 #define _GNU_SOURCE
@@ -21,9 +21,9 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* About 20-50 us of spinning before a worker sleeps: covers the gap between the kernel calls of
- * one training iteration without burning a core when idle. */
-#define SPIN_ROUNDS 20000
+/* About 0.1-0.5 ms of spinning before a worker sleeps: covers the gaps between the kernel calls
+ * of one training iteration without burning a core when idle. */
+#define SPIN_ROUNDS 4000
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
@@ -33,13 +33,16 @@ static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
 static size_t n_threads = 1; /* threads used per job, the caller included */
 static size_t n_workers = 0; /* workers created (never destroyed) */
 
-/* The current job: fn and ctx, then published by one store of `generation` = (serial << 8) | parts,
- * so a worker reads the part count and the job's identity in one load. fn and ctx stay valid until
- * every participant has decremented `pending`. */
+/* The current job. Chunks are claimed dynamically (a descheduled worker on a busy machine then
+ * costs at most one chunk): job_word = (serial << 32) | next unclaimed chunk, advanced by CAS, so
+ * a chunk can only be claimed within its own job. fn, ctx and chunks are written before the job's
+ * word is published and stay valid until `done` reaches `chunks`. */
 static catnet_part_fn job_fn;
 static void *job_ctx;
-static _Atomic uint64_t generation;
-static atomic_size_t pending;
+static size_t job_chunks;
+static size_t job_threads; /* workers 1..job_threads-1 take part (set_threads can lower it) */
+static _Atomic uint64_t job_word;
+static atomic_size_t done;
 
 static size_t cpu_count(void) {
 #ifdef __linux__
@@ -61,26 +64,40 @@ static void init_once(void) {
   n_threads = clamp_threads(forced > 0 ? (size_t)forced : cpu_count());
 }
 
+/* Claims and runs chunks of job `serial` until none is left. */
+static void run_chunks(uint64_t serial) {
+  for (;;) {
+    uint64_t w = atomic_load_explicit(&job_word, memory_order_acquire);
+    size_t chunk;
+    for (;;) {
+      if ((w >> 32) != serial) return;
+      chunk = (size_t)(w & 0xffffffffu);
+      if (chunk >= job_chunks) return; /* a newer job's count is harmless: the CAS below fails */
+      if (atomic_compare_exchange_weak_explicit(&job_word, &w, w + 1, memory_order_acq_rel, memory_order_acquire))
+        break;
+    }
+    job_fn(job_ctx, chunk, job_chunks);
+    atomic_fetch_add_explicit(&done, 1, memory_order_release);
+  }
+}
+
 static void *worker_main(void *arg) {
-  const size_t part = (size_t)arg; /* worker w always takes part w (1-based; the caller takes 0) */
+  const size_t index = (size_t)arg; /* 1, 2, ...: the caller is thread 0 */
   uint64_t seen = 0;
   for (;;) {
-    uint64_t g = atomic_load_explicit(&generation, memory_order_acquire);
-    for (int spin = 0; g == seen && spin < SPIN_ROUNDS; spin++) {
+    uint64_t s = atomic_load_explicit(&job_word, memory_order_acquire) >> 32;
+    for (int spin = 0; s == seen && spin < SPIN_ROUNDS; spin++) {
       CPU_RELAX();
-      g = atomic_load_explicit(&generation, memory_order_acquire);
+      s = atomic_load_explicit(&job_word, memory_order_acquire) >> 32;
     }
-    if (g == seen) {
+    if (s == seen) {
       pthread_mutex_lock(&wake_lock);
-      while ((g = atomic_load_explicit(&generation, memory_order_acquire)) == seen) pthread_cond_wait(&wake, &wake_lock);
+      while ((s = atomic_load_explicit(&job_word, memory_order_acquire) >> 32) == seen)
+        pthread_cond_wait(&wake, &wake_lock);
       pthread_mutex_unlock(&wake_lock);
     }
-    seen = g;
-    const size_t parts = (size_t)(g & 0xff);
-    if (part < parts) {
-      job_fn(job_ctx, part, parts);
-      atomic_fetch_sub_explicit(&pending, 1, memory_order_acq_rel);
-    }
+    seen = s;
+    if (index < job_threads) run_chunks(seen);
   }
   return NULL;
 }
@@ -113,21 +130,21 @@ void catnet_set_threads(size_t n) {
 
 void catnet_parallel_for(size_t parts, catnet_part_fn fn, void *ctx) {
   pthread_once(&once, init_once);
-  if (parts > 1 && pthread_mutex_trylock(&job_lock) == 0) {
-    if (parts > n_threads) parts = n_threads;
-    ensure_workers(parts - 1);
-    if (parts > n_workers + 1) parts = n_workers + 1;
-    if (parts > 1) {
+  if (parts > 1 && parts <= 0xffffffffu && n_threads > 1 && pthread_mutex_trylock(&job_lock) == 0) {
+    ensure_workers(n_threads - 1);
+    if (n_workers > 0) {
       job_fn = fn;
       job_ctx = ctx;
-      atomic_store_explicit(&pending, parts - 1, memory_order_relaxed);
+      job_chunks = parts;
+      job_threads = n_threads;
+      atomic_store_explicit(&done, 0, memory_order_relaxed);
+      const uint64_t serial = (atomic_load_explicit(&job_word, memory_order_relaxed) >> 32) + 1;
       pthread_mutex_lock(&wake_lock);
-      const uint64_t serial = (atomic_load_explicit(&generation, memory_order_relaxed) >> 8) + 1;
-      atomic_store_explicit(&generation, (serial << 8) | parts, memory_order_release);
+      atomic_store_explicit(&job_word, serial << 32, memory_order_release);
       pthread_cond_broadcast(&wake);
       pthread_mutex_unlock(&wake_lock);
-      fn(ctx, 0, parts);
-      for (unsigned spin = 0; atomic_load_explicit(&pending, memory_order_acquire) != 0; spin++) {
+      run_chunks(serial);
+      for (unsigned spin = 0; atomic_load_explicit(&done, memory_order_acquire) != parts; spin++) {
         if (spin < SPIN_ROUNDS) CPU_RELAX();
         else sched_yield();
       }

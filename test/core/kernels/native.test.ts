@@ -278,6 +278,22 @@ describe.skipIf(!native)('native kernels: threads and validation', () => {
     expect(Buffer.from(results[1].buffer).equals(Buffer.from(results[0].buffer))).toBe(true);
   });
 
+  it('the pool survives many back-to-back parallel calls (every result the same bits)', () => {
+    setNativeIsa(defaultIsa);
+    setNativeThreads(2);
+    const [M, N, K] = [20, 209, 64]; // just above the size that is split across threads
+    const A = floats(M * K, 21);
+    const B = bytes(N * K, 22);
+    const first = new Float32Array(M * N);
+    const C = new Float32Array(M * N);
+    native!.gemmU8(true, M, N, K, 1, A, B, 0, first);
+    for (let r = 0; r < 2000; r++) {
+      native!.gemmU8(true, M, N, K, 1, A, B, 0, C);
+      if (!Buffer.from(C.buffer).equals(Buffer.from(first.buffer))) throw new Error(`call ${r} differs`);
+    }
+    setNativeThreads(defaultThreads);
+  });
+
   it('too-short arrays and bad sizes are clear JS errors, not crashes', () => {
     const kn = native!;
     const A = new Float32Array(6);
