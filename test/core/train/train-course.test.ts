@@ -20,8 +20,26 @@ if (!full)
 /** The course's printed costs every 100 iterations (NumPy float64). */
 const COURSE_COSTS = {
   logistic: [
-    0.693147, 0.584508, 0.466949, 0.376007, 0.331463, 0.303273, 0.27988, 0.260042, 0.242941, 0.228004, 0.21482,
-    0.203078, 0.192544, 0.183033, 0.174399, 0.166521, 0.159305, 0.152667, 0.146542, 0.140872,
+    Math.LN2,
+    0.584508,
+    0.466949,
+    0.376007,
+    0.331463,
+    0.303273,
+    0.27988,
+    0.260042,
+    0.242941,
+    0.228004,
+    0.21482,
+    0.203078,
+    0.192544,
+    0.183033,
+    0.174399,
+    0.166521,
+    0.159305,
+    0.152667,
+    0.146542,
+    0.140872,
   ],
   twoLayer: [0.69305, 0.646432, 0.632514],
   fourLayer: [0.771749, 0.672053, 0.648263],
@@ -49,8 +67,11 @@ function costsEvery100(costs: { iteration: number; cost: number }[]): number[] {
 
 function expectCourseCosts(actual: number[], expected: number[]): void {
   expect(actual.length).toBeGreaterThanOrEqual(expected.length);
-  // float32 arithmetic against the course's float64: agreement to about 1e-4 over thousands of steps
-  expected.forEach((c, i) => expect(Math.abs(actual[i] - c), `cost at iteration ${100 * i}`).toBeLessThan(2e-4));
+  // float32 against the course's float64. The deep nets are chaotic after ~200 iterations (NumPy in
+  // float32 leaves the float64 path there too), so only their first costs are compared.
+  for (const [i, c] of expected.entries()) {
+    expect(Math.abs(actual[i] - c), `cost at iteration ${100 * i}`).toBeLessThan(2e-4);
+  }
 }
 
 describe.skipIf(missing !== null)('course reproduction (catvnoncat)', () => {
