@@ -97,9 +97,36 @@ function readMetadata(meta: Record<string, string>, file: string) {
   if (meta[KEY.training] !== undefined) {
     const v = parseJson(meta[KEY.training]);
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad(KEY.training, 'is not a JSON object');
-    summary = v as TrainingSummary;
+    summary = trainingSummary(v as Record<string, unknown>);
   }
   return { classNames, threshold, resize, summary };
+}
+
+const SUMMARY_NUMBERS = [
+  'trainImages',
+  'validationImages',
+  'testImages',
+  'trainAccuracy',
+  'validationAccuracy',
+  'testAccuracy',
+  'finalCost',
+  'iterations',
+] as const;
+
+/** Keeps only the known fields with the right types (the file is untrusted; the app displays these). */
+function trainingSummary(v: Record<string, unknown>): TrainingSummary {
+  const out: TrainingSummary = {};
+  for (const k of SUMMARY_NUMBERS) if (typeof v[k] === 'number' && Number.isFinite(v[k])) out[k] = v[k];
+  if (typeof v.date === 'string') out.date = v.date.slice(0, 100);
+  const h = v.hyperparameters;
+  if (typeof h === 'object' && h !== null && !Array.isArray(h)) {
+    const kept: Record<string, string | number | boolean> = {};
+    for (const [key, value] of Object.entries(h).slice(0, 100))
+      if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string')
+        kept[key.slice(0, 100)] = typeof value === 'string' ? value.slice(0, 1000) : value;
+    out.hyperparameters = kept;
+  }
+  return out;
 }
 
 function parseJson(s: string): unknown {

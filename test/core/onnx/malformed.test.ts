@@ -217,6 +217,22 @@ describe('importOnnx rejects malformed and unsupported files with a message', ()
     expect((error as Error).message).toMatch(message);
   });
 
+  it('keeps only well-typed training-summary fields from the metadata', () => {
+    const bytes = edited((m) =>
+      setMeta(
+        m,
+        KEY.training,
+        JSON.stringify({
+          trainImages: 5,
+          testAccuracy: 'high',
+          extra: { deep: [1] },
+          hyperparameters: { lr: 0.1, x: [1] },
+        }),
+      ),
+    );
+    expect(importOnnx(bytes, FILE).summary).toEqual({ trainImages: 5, hyperparameters: { lr: 0.1 } });
+  });
+
   it('OnnxClassifier refuses the same files before onnxruntime sees them', async () => {
     await expect(OnnxClassifier.create(cases[4][1], FILE)).rejects.toThrow(/external file/);
   });
