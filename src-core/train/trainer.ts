@@ -1,0 +1,94 @@
+// The main-thread side of training (CLI, Electron main, browser-mode server): runs train() in a
+// worker thread so the caller never blocks, forwards progress, cancels within one iteration, and
+// turns a dead worker into a rejected promise (the caller keeps its previous model).
+
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { distFile } from '../paths.js';
+import type { TrainingData, TrainOptions, TrainProgress, TrainResult } from './options.js';
+import type { ToWorker, WorkerMessage } from './protocol.js';
+
+export interface WorkerHooks {
+  onProgress?: (p: TrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** One training run in its own worker thread. */
+export class TrainingWorker {
+  readonly result: Promise<TrainResult>;
+  private readonly worker: Worker;
+  private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(
+    data: TrainingData,
+    options: TrainOptions,
+    hooks: WorkerHooks = {},
+    workerFile = distFile('core', 'worker.mjs'),
+  ) {
+    if (!existsSync(workerFile)) {
+      throw new Error(`the training worker ${workerFile} is missing; run \`npm run build\` first`);
+    }
+    this.worker = new Worker(workerFile);
+    const worker = this.worker;
+    const onAbort = () => this.cancel();
+    this.result = new Promise<TrainResult>((resolve, reject) => {
+      let settled = false;
+      const settle = (outcome: () => void) => {
+        if (settled) return;
+        settled = true;
+        hooks.signal?.removeEventListener('abort', onAbort);
+        outcome();
+        void worker.terminate();
+      };
+      worker.on('message', (message: WorkerMessage) => {
+        switch (message.type) {
+          case 'progress':
+            hooks.onProgress?.(message.progress);
+            return;
+          case 'done':
+            settle(() => resolve(message.result));
+            return;
+          case 'error':
+            settle(() => reject(new Error(`training failed: ${message.message}`)));
+            return;
+          case 'start':
+          case 'cancel':
+            return; // main -> worker messages
+        }
+      });
+      worker.on('error', (error) =>
+        settle(() => reject(new Error(`the training worker crashed: ${error.message}; the previous model is kept`))),
+      );
+      worker.on('exit', (code) =>
+        settle(() =>
+          reject(new Error(`the training worker stopped unexpectedly (exit code ${code}); the previous model is kept`)),
+        ),
+      );
+    });
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    const start: ToWorker = { type: 'start', data, options, cancelFlag: this.cancelFlag };
+    worker.postMessage(start);
+    if (hooks.signal?.aborted) this.cancel();
+  }
+
+  /** Stops within one iteration; `result` then resolves with stopped: 'cancelled'. */
+  cancel(): void {
+    Atomics.store(this.cancelFlag, 0, 1);
+    const message: ToWorker = { type: 'cancel' };
+    this.worker.postMessage(message);
+  }
+
+  /** Kills the worker (as a crash would); `result` rejects unless it already settled. */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** train() in a worker thread: resolves with the result, rejects if training fails or the worker dies. */
+export function trainInWorker(
+  data: TrainingData,
+  options: TrainOptions,
+  hooks: WorkerHooks = {},
+): Promise<TrainResult> {
+  return new TrainingWorker(data, options, hooks).result;
+}
