@@ -1,9 +1,9 @@
 // The whole UI's state: the engine line, the project as the back end last sent it, the last error,
 // and one state object per section. Back-end events are dispatched here, exhaustively, once.
 
-import type { AppEvent, CatnetApi, EngineInfo, ProjectState } from '../../src-main/contract.js';
+import type { AppEvent, CatnetApi, EngineInfo, ProjectState, Role } from '../../src-main/contract.js';
 import { ClassifyState } from './classify.svelte.js';
-import { DataState } from './data.svelte.js';
+import { DataState, ROLES } from './data.svelte.js';
 import { errorMessage } from './errors.js';
 import { EvaluationState } from './evaluation.svelte.js';
 import { ModelFileState } from './model-file.svelte.js';
@@ -85,16 +85,16 @@ export class AppState {
     }
   }
 
-  /** Takes a new project snapshot; grids reload when the image sets changed. */
+  /** Takes a new project snapshot; grids reload the roles whose images (or probabilities) changed. */
   setProject(project: ProjectState, { replaceSettings = false } = {}): void {
     const before = this.project;
     this.project = project;
     if (replaceSettings) this.training.load(project.settings);
-    const changed =
-      !before ||
-      JSON.stringify(before.counts) !== JSON.stringify(project.counts) ||
-      JSON.stringify(before.model) !== JSON.stringify(project.model);
-    if (changed) this.data.imagesChanged();
+    const modelChanged = !before || JSON.stringify(before.model) !== JSON.stringify(project.model);
+    const roleKey = (p: ProjectState, role: Role): string =>
+      JSON.stringify([p.counts[role], p.folders.filter((f) => f.role === role)]);
+    const changed = ROLES.filter((role) => modelChanged || !before || roleKey(before, role) !== roleKey(project, role));
+    if (changed.length > 0) this.data.imagesChanged(changed);
   }
 
   async refreshProject(): Promise<void> {

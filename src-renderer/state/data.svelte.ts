@@ -14,6 +14,7 @@ export class DataState {
   progress = $state<Partial<Record<Role, ImportProgress>>>({});
   busy = $state<Partial<Record<Role, boolean>>>({});
   demoBusy = $state(false);
+  #pendingNames: [string, string] | null = null;
   readonly grids: Record<Role, ImageGridState>;
 
   constructor(private readonly app: AppState) {
@@ -59,8 +60,13 @@ export class DataState {
     if (project) this.app.setProject(project);
   }
 
-  async setClassNames(names: [string, string]): Promise<void> {
+  /** Renames one class. Builds on names still in flight, so two quick renames do not undo each other. */
+  async setClassName(index: 0 | 1, name: string): Promise<void> {
+    const names: [string, string] = [...(this.#pendingNames ?? this.app.classNames)];
+    names[index] = name;
+    this.#pendingNames = names;
     const project = await this.app.run('Renaming the classes', () => this.app.api.setClassNames(names));
+    if (this.#pendingNames === names) this.#pendingNames = null;
     if (project) this.app.setProject(project);
   }
 
@@ -86,8 +92,8 @@ export class DataState {
     this.reports = [...this.reports.filter((r) => !(r.role === report.role && r.folder === report.folder)), report];
   }
 
-  /** The image sets (or the model's probabilities on them) changed: grids fetch again. */
-  imagesChanged(): void {
-    for (const role of ROLES) this.grids[role].reset();
+  /** The image sets (or the model's probabilities on them) of these roles changed: grids fetch again. */
+  imagesChanged(roles: readonly Role[] = ROLES): void {
+    for (const role of roles) this.grids[role].reset();
   }
 }

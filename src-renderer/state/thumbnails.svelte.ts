@@ -7,9 +7,14 @@ import type { CatnetApi } from '../../src-main/contract.js';
 import { batches } from './grid-window.js';
 
 const BATCH = 120;
+const MAX_RETRIES = 5;
+const RETRY_MS = 1000;
 
 export class ThumbnailCache {
   readonly urls = new SvelteMap<number, string>();
+  /** Bumped a while after a failed fetch; grids read it so they ask again (a few times at most). */
+  retryTick = $state(0);
+  #failures = 0;
   #pending = new Set<number>();
   #generation = 0;
 
@@ -26,13 +31,15 @@ export class ThumbnailCache {
         .thumbnails(batch)
         .then((found) => {
           if (generation !== this.#generation) return;
+          this.#failures = 0;
           for (const id of batch) {
             const url = found[id];
             if (url) this.urls.set(id, url);
           }
         })
         .catch(() => {
-          // Thumbnails are decoration: the grid keeps a placeholder; the image can still be classified.
+          // Thumbnails are decoration: the grid keeps a placeholder and asks again a little later.
+          if (++this.#failures <= MAX_RETRIES) setTimeout(() => this.retryTick++, RETRY_MS * this.#failures);
         })
         .finally(() => {
           for (const id of batch) this.#pending.delete(id);

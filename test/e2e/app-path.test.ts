@@ -82,6 +82,8 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
   const shot = async (name: string): Promise<string> => {
     step++;
     const file = join(OUT, `${String(step).padStart(2, '0')}-${name}.png`);
+    // From the top, so the sticky right-hand column sits where a user sees it.
+    await page.evaluate(() => globalThis.scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
@@ -131,6 +133,7 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     await page.getByTestId('class-name-0').press('Enter');
     await page.getByTestId('class-name-1').fill('Sea');
     await page.getByTestId('class-name-1').press('Enter');
+    await expect.poll(() => page.locator('header').textContent()).toContain('Sun / Sea');
     const add = async (role: string, folder: string, expected: number) => {
       await page.getByTestId(`add-path-input-${role}`).fill(join(work, folder));
       await page.getByTestId(`add-path-button-${role}`).click();
