@@ -88,3 +88,8 @@ export function metricRows(m: Metrics): MetricRow[] {
 export function layerDimsLabel(dims: readonly number[]): string {
   return `[${dims.join(', ')}]`;
 }
+
+/** x with `digits` decimals; "n/a" for NaN/Infinity and for null (JSON turns NaN into null). */
+export function fixed(x: number | null | undefined, digits: number): string {
+  return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
+}

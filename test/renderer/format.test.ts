@@ -8,6 +8,7 @@ import {
   duration,
   engineLabel,
   engineWarning,
+  fixed,
   metricRows,
   percent,
   probability,
@@ -97,5 +98,13 @@ describe('engine line', () => {
     const warning = engineWarning({ ...native, backend: 'reference', isa: 'js', reason: 'addon not built' });
     expect(warning).toContain('reference');
     expect(warning).toContain('addon not built');
+  });
+});
+
+describe('fixed', () => {
+  it('prints finite numbers and n/a for NaN or a JSON null', () => {
+    expect(fixed(0.123456, 4)).toBe('0.1235');
+    expect(fixed(Number.NaN, 4)).toBe('n/a');
+    expect(fixed(null, 4)).toBe('n/a');
   });
 });
