@@ -224,7 +224,7 @@ describe.skipIf(!native)('native kernels agree with the reference', () => {
 
       it('axpy, momentumStep (beta 0 and 0.9), adamStep', () => {
         const kn = k();
-        for (const size of [1, 31, 4180, 245760 + 7]) {
+        for (const size of [1, 31, 4180, 245760 + 7, (1 << 20) + 13]) {
           const x = floats(size, 1);
           const [yn, yr] = [floats(size, 2), floats(size, 2)];
           kn.axpy(yn, x, 0.03, size);
