@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadImageFile } from '../../../src-core/data/images.js';
 import { ACTIVATIONS, N_X } from '../../../src-core/nn/model.js';
@@ -45,6 +46,24 @@ describe('onnxruntime agrees with the float64 oracle and the engine', () => {
       });
     }
   }
+});
+
+describe('the label output', () => {
+  it('is int64 [N], 1 exactly where probability >= the threshold', async () => {
+    const model = randomModel([5], 'tanh', 31, 6);
+    const m = 40;
+    const X = randomPixels(m, 8);
+    const oracle = oracleProbabilities(model, X, m);
+    model.threshold = [...oracle].sort()[m >> 1]; // the median: half of each label
+    const session = await ort.InferenceSession.create(exportOnnx(model));
+    const { probability, label } = await session.run({ image: new ort.Tensor('uint8', X, [m, 64, 64, 3]) });
+    expect([probability.dims, label.dims, label.type]).toEqual([[m, 1], [m], 'int64']);
+    const P = probability.data as Float32Array;
+    const labels = Array.from(label.data as BigInt64Array, Number);
+    expect(labels).toEqual(Array.from(P, (p) => (p >= Math.fround(model.threshold) ? 1 : 0)));
+    expect(labels.filter((l) => l === 1).length).toBeGreaterThan(10);
+    await session.release();
+  });
 });
 
 describe('round trip export -> import', () => {
