@@ -1,0 +1,185 @@
+// `npm run bench`: every figure of issue 7 in one JSON object on stdout (progress on stderr):
+// training (course net per backend, threads, scaling, memory), kernels, ingest, inference,
+// responsiveness, the Python peers measured in the same run, ratios, and each target met or not.
+// `--quick` runs everything tiny (seconds; used by the smoke test: no figure in it means anything).
+// `--child TASK` is internal: one measurement in a fresh process (see child.ts).
+
+import { renameSync, writeFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { getKernels } from '../src-core/kernels/select.js';
+import { appVersion } from '../src-core/paths.js';
+import { replyToParent } from './child.js';
+import { benchInference } from './inference.js';
+import { ensureJpegFixture } from './ingest-fixture.js';
+import { machineInfo } from './machine.js';
+import { benchPeers } from './peers.js';
+import { benchImportResponsiveness } from './responsiveness.js';
+import { nowMs, round } from './stats.js';
+import { evaluateTargets } from './targets.js';
+import { benchTraining } from './train.js';
+import { runCourse, runScale } from './train-workloads.js';
+
+export const SECTIONS = ['training', 'kernels', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Options {
+  quick?: boolean;
+  only?: string;
+  peakGflops?: string;
+  images?: string;
+  out?: string;
+  child?: string;
+  iterations?: string;
+  budgetMs?: string;
+  minMs?: string;
+  batch?: string;
+}
+
+const started = nowMs();
+function log(line: string): void {
+  process.stderr.write(`[bench ${((nowMs() - started) / 1000).toFixed(1)}s] ${line}\n`);
+}
+
+/** Rounds every number in the result for reading (4 significant digits). */
+function rounded(value: unknown): unknown {
+  if (typeof value === 'number') return round(value);
+  if (Array.isArray(value)) return value.map(rounded);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)]));
+  return value;
+}
+
+async function section<T>(
+  name: Section,
+  enabled: Set<Section>,
+  run: () => Promise<T>,
+): Promise<T | { error: string } | undefined> {
+  if (!enabled.has(name)) return undefined;
+  try {
+    return await run();
+  } catch (err) {
+    log(`${name}: FAILED: ${(err as Error).stack ?? err}`);
+    return { error: (err as Error).message };
+  }
+}
+
+function runChildTask(o: Options): void {
+  const num = (v: string | undefined, what: string) => {
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`bench --child ${o.child}: --${what} must be a number, got ${v}`);
+    return n;
+  };
+  switch (o.child) {
+    case 'course':
+      replyToParent(runCourse(num(o.iterations, 'iterations'), num(o.budgetMs, 'budget-ms')));
+      return;
+    case 'scale':
+      replyToParent(
+        runScale(num(o.images, 'images'), num(o.batch, 'batch'), num(o.minMs, 'min-ms'), num(o.budgetMs, 'budget-ms')),
+      );
+      return;
+    default:
+      throw new Error(`bench: unknown child task "${o.child}" (expected course or scale)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('bench')
+    .description("catnet's benchmark: one JSON object on stdout")
+    .option('--quick', 'tiny sizes, a few seconds; figures meaningless (smoke test)')
+    .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
+    .option('--peak-gflops <n>', 'FMA peak of this machine for "% of peak" (default: issue 7 reference, 400)')
+    .option('--images <n>', 'JPEG files in the ingest/inference folder (default 1000, quick 40)')
+    .option('--out <file>', 'also write the JSON to this file')
+    .option('--child <task>', 'internal: run one measurement (course | scale) and print its JSON')
+    .option('--iterations <n>')
+    .option('--budget-ms <n>')
+    .option('--min-ms <n>')
+    .option('--batch <n>')
+    .parse();
+  const o = program.opts<Options>();
+  if (o.child) {
+    runChildTask(o);
+    return;
+  }
+
+  const quick = Boolean(o.quick);
+  const enabled = new Set<Section>(o.only ? (o.only.split(',').map((s) => s.trim()) as Section[]) : SECTIONS);
+  for (const s of enabled)
+    if (!SECTIONS.includes(s))
+      throw new Error(`bench: unknown section "${s}" in --only (known: ${SECTIONS.join(', ')})`);
+  const peakGflops = o.peakGflops === undefined ? undefined : Number(o.peakGflops);
+  const machine = machineInfo(peakGflops);
+  const imageCount = o.images ? Number(o.images) : quick ? 40 : 1000;
+  log(
+    `catnet ${appVersion()} on ${machine.cpu} (${machine.cores} cores); ${quick ? 'quick run' : 'full run: about 3-5 minutes'}`,
+  );
+
+  const needsJpegs = ['ingest', 'inference', 'responsiveness', 'peers'].some((s) => enabled.has(s as Section));
+  const fixture = needsJpegs
+    ? await ensureJpegFixture(imageCount, {
+        onProgress: (done, total) => {
+          if (done === 1 || done % 250 === 0 || done === total) log(`making the JPEG folder: ${done}/${total}`);
+        },
+      })
+    : undefined;
+
+  const training = await section('training', enabled, () =>
+    benchTraining({ quick, peakGflops: machine.peak_gflops, log }),
+  );
+  const kernels = await section('kernels', enabled, async () => ({
+    error: 'bench/kernels.ts benchKernels() not available yet',
+  }));
+  const ingest = await section('ingest', enabled, async () => ({
+    error: 'bench/ingest.ts benchIngest() not available yet',
+  }));
+  const inference = await section('inference', enabled, () => {
+    log('inference: single image end to end, then the whole folder');
+    return benchInference(fixture!.files, quick);
+  });
+  const responsiveness = await section('responsiveness', enabled, async () => {
+    log('responsiveness: main-thread event-loop delay during import');
+    return benchImportResponsiveness(fixture!.folder);
+  });
+  const peers = await section('peers', enabled, () => benchPeers({ quick, jpegFolder: fixture?.folder, log }));
+
+  const { targets, ratios } = evaluateTargets({ training, kernels, ingest, inference, responsiveness, peers });
+  const peersMissing =
+    peers && !('error' in peers)
+      ? peers.missing
+      : [`torch, numpy, pillow: ${peers ? peers.error : 'peers section not run'}`];
+  const result = rounded({
+    catnet_bench: 1,
+    version: appVersion(),
+    date: new Date().toISOString(),
+    quick,
+    seconds: (nowMs() - started) / 1000,
+    machine,
+    backend: getKernels().info,
+    jpeg_folder: fixture ? { folder: fixture.folder, images: fixture.files.length, mb: fixture.bytes / 2 ** 20 } : null,
+    training: training ?? null,
+    kernels: kernels ?? null,
+    ingest: ingest ?? null,
+    inference: inference ?? null,
+    responsiveness: responsiveness ?? null,
+    peers: peers ?? null,
+    ratios,
+    targets,
+    targets_met: `${targets.filter((t) => t.met).length}/${targets.length}`,
+    peers_missing: peersMissing,
+  });
+  const json = JSON.stringify(result, null, 2);
+  if (o.out) {
+    const tmp = `${o.out}.tmp-${process.pid}`;
+    writeFileSync(tmp, `${json}\n`);
+    renameSync(tmp, o.out);
+  }
+  process.stdout.write(`${json}\n`);
+  log(`done: ${targets.filter((t) => t.met).length} of ${targets.length} targets met`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench: ${(err as Error).stack ?? err}\n`);
+  process.exitCode = 1;
+});

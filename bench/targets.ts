@@ -1,0 +1,208 @@
+// Issue 7's targets, each with the value measured in this run and whether it is met. A target whose
+// figure could not be measured (a section failed, the native backend or a peer is missing) is not
+// met, and says why in `note`.
+
+export interface Target {
+  id: string;
+  description: string;
+  /** The bound, as written in the issue. */
+  target: string;
+  measured: number | null;
+  unit: string;
+  met: boolean;
+  note?: string;
+}
+
+/** A measured value, or the reason there is none. */
+export type Measured = number | { missing: string };
+
+export function target(
+  id: string,
+  description: string,
+  bound: string,
+  unit: string,
+  value: Measured,
+  ok: (v: number) => boolean,
+  note?: string,
+): Target {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    const why = typeof value === 'number' ? `not a finite number (${value})` : value.missing;
+    return { id, description, target: bound, measured: null, unit, met: false, note: `not measured: ${why}` };
+  }
+  const t: Target = { id, description, target: bound, measured: value, unit, met: ok(value) };
+  if (note) t.note = note;
+  return t;
+}
+
+/** Reads a number at `path` in a section result, or says why it is missing. */
+export function pick(section: unknown, path: string, sectionName: string): Measured {
+  if (section === undefined) return { missing: `the ${sectionName} section did not run` };
+  let v: unknown = section;
+  if (v && typeof v === 'object' && 'error' in v) return { missing: `${sectionName} failed: ${String(v.error)}` };
+  if (v && typeof v === 'object' && 'unavailable' in v) return { missing: String(v.unavailable) };
+  for (const key of path.split('.')) {
+    if (v && typeof v === 'object' && 'unavailable' in v) return { missing: String(v.unavailable) };
+    if (!v || typeof v !== 'object' || !(key in v)) return { missing: `${sectionName} has no ${path}` };
+    v = (v as Record<string, unknown>)[key];
+  }
+  return typeof v === 'number' ? v : { missing: `${sectionName}.${path} is not a number` };
+}
+
+/** a / b when both are numbers, else the first reason. */
+export function ratio(a: Measured, b: Measured): Measured {
+  if (typeof a !== 'number') return a;
+  if (typeof b !== 'number') return b;
+  return a / b;
+}
+
+export interface SectionResults {
+  training: unknown;
+  kernels: unknown;
+  ingest: unknown;
+  inference: unknown;
+  responsiveness: unknown;
+  peers: unknown;
+}
+
+/** 2.5 GB as MiB (the RSS figures are MiB). */
+const MEMORY_LIMIT_MB = 2.5 * 1024;
+
+export function evaluateTargets(r: SectionResults): { targets: Target[]; ratios: Record<string, Measured> } {
+  const catnetMs = pick(r.training, 'course_net.ms_per_iteration', 'training');
+  const torchMs = pick(r.peers, 'torch.ms_per_iteration', 'peers');
+  const numpyMs = pick(r.peers, 'numpy.ms_per_iteration', 'peers');
+  const pillowRate = pick(r.peers, 'pillow.images_per_s', 'peers');
+  const ingestCold = pick(r.ingest, 'cold_images_per_s', 'ingest');
+  const ingestCached = pick(r.ingest, 'cached_images_per_s', 'ingest');
+  const folderRate = pick(r.inference, 'folder_images_per_s', 'inference');
+  const scaling = (i: number) => pick(r.training, `scaling.cost_ratio_vs_smallest.${i}`, 'training');
+  const images = (i: number) => pick(r.training, `scaling.runs.${i}.images`, 'training');
+  const n = (m: Measured) => (typeof m === 'number' ? m.toLocaleString('en') : '?');
+
+  const ratios: Record<string, Measured> = {
+    train_time_vs_torch: ratio(catnetMs, torchMs),
+    train_speedup_vs_torch: ratio(torchMs, catnetMs),
+    train_speedup_vs_numpy: ratio(numpyMs, catnetMs),
+    ingest_vs_pillow: ratio(ingestCold, pillowRate),
+    folder_predict_vs_ingest: ratio(folderRate, ingestCold),
+  };
+  const folderVsIngest =
+    typeof ingestCold === 'number' ? ratios.folder_predict_vs_ingest : ratio(folderRate, pillowRate);
+
+  const targets = [
+    target(
+      'train_course_ms',
+      'course 4-layer net, full batch (209 images): ms per iteration',
+      '<= 1.0',
+      'ms',
+      catnetMs,
+      (v) => v <= 1.0,
+    ),
+    target(
+      'train_course_percent_of_peak',
+      'same iteration as a share of the FMA peak',
+      '>= 50',
+      '%',
+      pick(r.training, 'course_net.percent_of_peak', 'training'),
+      (v) => v >= 50,
+    ),
+    target(
+      'train_vs_torch',
+      "catnet's iteration time / PyTorch's, same run",
+      '<= 0.5',
+      'ratio',
+      ratios.train_time_vs_torch,
+      (v) => v <= 0.5,
+    ),
+    target(
+      'gemm_workload_percent_of_peak',
+      'GEMM shapes of this workload (20x12288 by 12288xm and the transposed products), worst shape',
+      '>= 60',
+      '%',
+      pick(r.kernels, 'workload_min_percent_of_peak', 'kernels'),
+      (v) => v >= 60,
+    ),
+    target(
+      'threads_speedup',
+      'course iteration: 1 thread time / 2 threads time',
+      '>= 1.7',
+      'x',
+      pick(r.training, 'threads.speedup', 'training'),
+      (v) => v >= 1.7,
+    ),
+    target(
+      'scaling_10x',
+      `per-image cost of mini-batch epochs, ${n(images(1))} images / ${n(images(0))} images`,
+      '<= 1.2',
+      'ratio',
+      scaling(1),
+      (v) => v <= 1.2,
+    ),
+    target(
+      'scaling_100x',
+      `per-image cost of mini-batch epochs, ${n(images(2))} images / ${n(images(0))} images`,
+      '<= 1.2',
+      'ratio',
+      scaling(2),
+      (v) => v <= 1.2,
+    ),
+    target(
+      'memory_largest_mb',
+      `peak RSS while training on ${n(images(2))} images`,
+      '< 2560 (2.5 GB)',
+      'MiB',
+      pick(r.training, 'scaling.peak_rss_mb_largest', 'training'),
+      (v) => v < MEMORY_LIMIT_MB,
+    ),
+    target(
+      'ingest_vs_pillow',
+      "catnet ingest images/s / Pillow's (draft mode, all cores), same files",
+      '>= 1',
+      'ratio',
+      ratios.ingest_vs_pillow,
+      (v) => v >= 1,
+    ),
+    target(
+      'ingest_cached',
+      'cached re-open of an imported folder',
+      '>= 50000',
+      'images/s',
+      ingestCached,
+      (v) => v >= 50_000,
+    ),
+    target(
+      'inference_single_ms',
+      'one image end to end (read, decode, resize, forward): median',
+      '< 5',
+      'ms',
+      pick(r.inference, 'single_image_ms_median', 'inference'),
+      (v) => v < 5,
+    ),
+    target(
+      'folder_predict_vs_ingest',
+      'folder prediction images/s / ingest images/s',
+      '>= 0.9',
+      'ratio',
+      folderVsIngest,
+      (v) => v >= 0.9,
+      typeof ingestCold === 'number' ? undefined : "compared with Pillow's rate: catnet's ingest figure is missing",
+    ),
+    target(
+      'responsive_training_ms',
+      'longest main-thread event-loop delay while training runs in the worker',
+      '<= 50',
+      'ms',
+      pick(r.responsiveness, 'training.max_ms', 'responsiveness'),
+      (v) => v <= 50,
+    ),
+    target(
+      'responsive_import_ms',
+      'longest main-thread event-loop delay during a folder import (cold and cached)',
+      '<= 50',
+      'ms',
+      pick(r.responsiveness, 'import_max_ms', 'responsiveness'),
+      (v) => v <= 50,
+    ),
+  ];
+  return { targets, ratios };
+}

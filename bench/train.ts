@@ -1,0 +1,133 @@
+// Training figures: the course's 4-layer net per backend (native, reference), one thread against two,
+// and how the per-image cost of mini-batch epochs holds from 1,000 to 100,000 images. Every figure
+// comes from its own child process (child.ts) running a workload of train-workloads.ts.
+
+import type { BackendInfo } from '../src-core/kernels/kernels.js';
+import { runChild } from './child.js';
+import { round } from './stats.js';
+import type { CourseRun, ScaleRun } from './train-workloads.js';
+
+export interface Unavailable {
+  unavailable: string;
+}
+
+export interface TrainingResults {
+  course_net: {
+    layer_dims: number[];
+    m: number;
+    flop_per_iteration: number;
+    backends: { native: CourseRun | Unavailable; reference: CourseRun | Unavailable };
+    /** The fastest backend's figures. */
+    ms_per_iteration: number;
+    backend: string;
+    gflops: number;
+    percent_of_peak: number;
+  };
+  threads: { one_ms: number; two_ms: number; speedup: number; backend: BackendInfo } | Unavailable;
+  scaling: {
+    batch: number;
+    runs: ScaleRun[];
+    /** us_per_image of each run divided by the smallest run's. */
+    cost_ratio_vs_smallest: number[];
+    peak_rss_mb_largest: number;
+  };
+}
+
+export interface TrainingOptions {
+  quick: boolean;
+  peakGflops: number;
+  log: (line: string) => void;
+}
+
+const BATCH = 256;
+
+export async function benchTraining(opts: TrainingOptions): Promise<TrainingResults> {
+  const { quick, log } = opts;
+  const course = (env: Record<string, string | undefined>, iterations: number, budgetMs: number) =>
+    runChild<CourseRun>('course', ['--iterations', String(iterations), '--budget-ms', String(budgetMs)], {
+      env,
+      timeoutMs: 300_000,
+    });
+
+  log('training: course 4-layer net, native backend');
+  let native: CourseRun | Unavailable = await course(
+    { CATNET_BACKEND: 'native', CATNET_THREADS: undefined },
+    quick ? 5 : 400,
+    quick ? 300 : 3000,
+  );
+  if (native.backend.backend !== 'native')
+    native = { unavailable: `native kernels did not load: ${native.backend.reason ?? 'no reason given'}` };
+  log('training: course 4-layer net, reference (TypeScript) backend');
+  const reference = await course(
+    { CATNET_BACKEND: 'reference', CATNET_THREADS: undefined },
+    quick ? 1 : 5,
+    quick ? 0 : 3000,
+  );
+
+  const candidates = [native, reference].filter((r): r is CourseRun => 'ms_median' in r);
+  const best = candidates.reduce((a, b) => (b.ms_median < a.ms_median ? b : a));
+
+  let threads: TrainingResults['threads'];
+  if ('ms_median' in native) {
+    log('training: native backend at CATNET_THREADS=1 and 2');
+    const one = await course({ CATNET_BACKEND: 'native', CATNET_THREADS: '1' }, quick ? 5 : 300, quick ? 300 : 3000);
+    const two = await course({ CATNET_BACKEND: 'native', CATNET_THREADS: '2' }, quick ? 5 : 300, quick ? 300 : 3000);
+    threads = {
+      one_ms: one.ms_median,
+      two_ms: two.ms_median,
+      speedup: one.ms_median / two.ms_median,
+      backend: two.backend,
+    };
+  } else {
+    threads = { unavailable: `thread scaling needs the native backend (${native.unavailable})` };
+  }
+
+  const sizes = quick ? [200, 2000, 20_000] : [1000, 10_000, 100_000];
+  const minMs = quick ? 300 : 3000;
+  const budgetMs = quick ? 1500 : 60_000;
+  const runs: ScaleRun[] = [];
+  for (const images of sizes) {
+    const eta = runs.length
+      ? ` (about ${Math.ceil(Math.min(budgetMs / 1000, Math.max(minMs / 1000, (runs[0].us_per_image * images) / 1e6)) + images / 100_000)} s)`
+      : '';
+    log(`training: mini-batch epochs over ${images.toLocaleString('en')} synthetic images, batch ${BATCH}${eta}`);
+    const run = await runChild<ScaleRun>(
+      'scale',
+      [
+        '--images',
+        String(images),
+        '--batch',
+        String(BATCH),
+        '--min-ms',
+        String(minMs),
+        '--budget-ms',
+        String(budgetMs),
+      ],
+      { timeoutMs: budgetMs + 300_000 },
+    );
+    log(
+      `training: ${images} images: ${round(run.us_per_image)} us/image over ${round(run.epochs, 3)} epochs, peak RSS ${Math.round(run.peak_rss_mb)} MB`,
+    );
+    runs.push(run);
+  }
+
+  return {
+    course_net: {
+      layer_dims: best.layer_dims,
+      m: best.m,
+      flop_per_iteration: best.flop_per_iteration,
+      backends: { native, reference },
+      ms_per_iteration: best.ms_median,
+      backend: best.backend.backend,
+      gflops: best.gflops,
+      percent_of_peak: (100 * best.gflops) / opts.peakGflops,
+    },
+    threads,
+    scaling: {
+      batch: BATCH,
+      runs,
+      cost_ratio_vs_smallest: runs.map((r) => r.us_per_image / runs[0].us_per_image),
+      peak_rss_mb_largest: runs[runs.length - 1].peak_rss_mb,
+    },
+  };
+}
