@@ -84,6 +84,8 @@ const GEMM_SHAPES: [number, number, number][] = [
   [7, 20, 209],
   [13, 31, 100],
   [4, 3, 0],
+  [0, 5, 3],
+  [5, 0, 3],
   [21, 211, 97], // > 2^18 multiply-adds: split across threads
 ];
 
