@@ -1,0 +1,38 @@
+// catnet's engine as a library: kernels, the network, training (in-process or in a worker), metrics.
+// Images (src-core/data) and model files (src-core/onnx) have their own entry points.
+
+export type { BackendInfo, Isa, KernelActivation, Kernels } from './kernels/kernels.js';
+export { referenceKernels } from './kernels/reference.js';
+export { backendInfo, getKernels } from './kernels/select.js';
+export { activationDerivative, activationForward } from './nn/activations.js';
+export { networkConfig, parameterCount, parseHiddenLayers, validateConfig } from './nn/config.js';
+export { INIT_METHODS, type InitMethod, initializeParameters, initScale } from './nn/init.js';
+export {
+  ACTIVATIONS,
+  type Activation,
+  IMAGE_SIZE,
+  LEAKY_SLOPE,
+  type Model,
+  N_X,
+  type NetworkConfig,
+  type Parameters,
+  type ResizeMode,
+  type TrainingSummary,
+} from './nn/model.js';
+export { type Gradients, Network } from './nn/network.js';
+export { predictProbabilities } from './nn/predict.js';
+export { Random } from './nn/random.js';
+export { accuracy, type Confusion, confusion, type Metrics, metrics } from './train/metrics.js';
+export { OPTIMIZERS, type OptimizerName } from './train/optimizers.js';
+export type {
+  CostPoint,
+  StopReason,
+  TrainHooks,
+  TrainingData,
+  TrainOptions,
+  TrainProgress,
+  TrainResult,
+} from './train/options.js';
+export type { WorkerMessage } from './train/protocol.js';
+export { COST_EVERY, train } from './train/train.js';
+export { TrainingWorker, trainInWorker, type WorkerHooks } from './train/trainer.js';
