@@ -27,7 +27,7 @@ import { evaluateModel } from './services/evaluation.js';
 import { Library } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
-import { effectiveHoldout, type StartTrainer, TrainingService } from './services/training.js';
+import { effectiveHoldout, type StartTrainer, TrainingService, workerTrainer } from './services/training.js';
 import { projectWarnings } from './services/warnings.js';
 
 /** Native dialogs (Electron). Each resolves to a path, or null when the user cancels. */
@@ -66,7 +66,7 @@ export class Backend {
     this.store = new ProjectStore(options.userData);
     this.library = new Library(join(options.userData, 'cache'));
     this.models = new ModelKeeper(options.userData);
-    this.training = new TrainingService(this.trainingHost(), options.startTrainer ?? missingTrainer);
+    this.training = new TrainingService(this.trainingHost(), options.startTrainer ?? workerTrainer);
     this.handlers = this.makeHandlers();
   }
 
@@ -78,6 +78,7 @@ export class Backend {
     backend.saved = loaded.project;
     if (loaded.notice) backend.notices.push(loaded.notice);
     backend.ready = backend.restore();
+    void backend.ready.then(() => backend.models.warmUp()).catch(() => undefined);
     return backend;
   }
 
@@ -333,7 +334,3 @@ export class Backend {
     };
   }
 }
-
-const missingTrainer: StartTrainer = () => {
-  throw new Error('The training engine is not available in this build (src-core/train worker missing)');
-};

@@ -11,10 +11,13 @@ import { type LibraryImage, labelOf } from './library.js';
 
 export const MAX_MISCLASSIFIED = 200;
 
-/** X (m, n_x) and Y (m) of some images, copied into one buffer. */
+/**
+ * X (m, n_x) and Y (m) of some images, copied into one buffer. X lives in a SharedArrayBuffer so the
+ * training worker reads it without a second copy (100,000 images = 1.2 GB).
+ */
 export function examplesOf(images: readonly LibraryImage[]): { X: Uint8Array; Y: Uint8Array; m: number } {
   const m = images.length;
-  const X = new Uint8Array(m * N_X);
+  const X = new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
   const Y = new Uint8Array(m);
   images.forEach((image, i) => {
     X.set(image.vector, i * N_X);

@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
+import { exportOnnx } from '../../src-core/onnx/export.js';
 import { loadModelFile, saveModel } from '../../src-core/onnx/model-file.js';
+import { verifyOnnx } from '../../src-core/onnx/verify.js';
 import type { ExportResult, ModelInfo } from '../contract.js';
 
 export const LAST_MODEL_FILE = 'last-model.onnx';
@@ -62,6 +64,23 @@ export class ModelKeeper {
   async replace(model: Model, sample: { pixels: Uint8Array; m: number }): Promise<void> {
     this.model = model;
     await saveModel(this.lastModelPath, model, sample.pixels, sample.m);
+  }
+
+  /**
+   * Loads onnxruntime and the ONNX schema once, on a throw-away logistic model, so the first real
+   * save (right after a training run) does not pause the main thread for their start-up (~0.4 s).
+   */
+  async warmUp(): Promise<void> {
+    const { pixels, m } = fallbackSample(1);
+    const model: Model = {
+      config: { layerDims: [N_X, 1], activations: ['sigmoid'] },
+      params: { W: [new Float32Array(N_X)], b: [new Float32Array(1)] },
+      classNames: ['positive', 'negative'],
+      resize: 'cover',
+      threshold: 0.5,
+      summary: {},
+    };
+    await verifyOnnx(exportOnnx(model), model, pixels, m);
   }
 
   clear(): void {

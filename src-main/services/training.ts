@@ -4,6 +4,7 @@
 // previous model. One run at a time; a new run can start once the last one has finished.
 
 import type { TrainingData, TrainOptions, TrainProgress, TrainResult } from '../../src-core/train/options.js';
+import { TrainingWorker } from '../../src-core/train/trainer.js';
 import type { AppEvent, TrainingRunSummary, TrainSettings } from '../contract.js';
 import { examplesOf } from './evaluation.js';
 import type { LibraryImage } from './library.js';
@@ -30,6 +31,10 @@ export type StartTrainer = (
   options: TrainOptions,
   onProgress: (p: TrainProgress) => void,
 ) => RunningTrainer;
+
+/** The engine's worker thread (dist/core/worker.mjs). */
+export const workerTrainer: StartTrainer = (data, options, onProgress) =>
+  new TrainingWorker(data, options, { onProgress });
 
 /** The validation fraction a run uses: the settings', or DEFAULT_HOLDOUT when there is nothing else to test on. */
 export function effectiveHoldout(settings: TrainSettings, hasTestImages: boolean): number {
@@ -179,7 +184,7 @@ export class TrainingService {
         seconds: seconds(),
       };
       const why = error instanceof Error ? error.message : String(error);
-      await this.host.failed(run, `Training failed: ${why}`).catch(() => undefined);
+      await this.host.failed(run, why.charAt(0).toUpperCase() + why.slice(1)).catch(() => undefined);
     }
   }
 }
