@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
 
 if (chromiumMissing) console.warn(chromiumMissing);
@@ -83,18 +84,14 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     step++;
     const file = join(OUT, `${String(step).padStart(2, '0')}-${name}.png`);
     // From the top, so the sticky right-hand column sits where a user sees it.
-    await page.evaluate(() => globalThis.scrollTo(0, 0));
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     return file;
   };
   const text = async (testid: string): Promise<string> => (await page.getByTestId(testid).textContent()) ?? '';
 
   beforeAll(async () => {
-    const { execFileSync } = await import('node:child_process');
-    execFileSync(process.execPath, ['scripts/build.mjs'], {
-      stdio: 'inherit',
-      env: { ...process.env, CATNET_QUIET_BUILD: '1' },
-    });
+    await ensureRendererBuilt();
     mkdirSync(OUT, { recursive: true });
     work = await mkdtemp(join(tmpdir(), 'catnet-e2e-'));
     await writeClass(join(work, 'sun'), 'sun', 40, 1000);
@@ -185,7 +182,9 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     await shot('evaluated');
 
     // 4. Classify an image from the grid.
-    const thumb = page.locator('[data-testid^="thumb-"]').first();
+    // Pin the image by its id: after a model change the grids reload, so "the first thumbnail" may differ.
+    const thumbId = await page.locator('[data-testid^="thumb-"]').first().getAttribute('data-testid');
+    const thumb = page.getByTestId(thumbId!);
     await thumb.click();
     const probability = page.getByTestId('prediction-probability');
     await probability.waitFor({ timeout: 30_000 });

@@ -3,9 +3,9 @@
 // only the visible rows exist in the DOM, that scrolling to the end shows the last image, and that
 // thumbnails are fetched for visible images only, in batches the API accepts.
 
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
 
 if (chromiumMissing) console.warn(chromiumMissing);
@@ -67,10 +67,7 @@ describe.skipIf(chromiumMissing !== null)('virtual thumbnail grid in chromium', 
   let browser: LaunchedChromium;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], {
-      stdio: 'inherit',
-      env: { ...process.env, CATNET_QUIET_BUILD: '1' },
-    });
+    await ensureRendererBuilt();
     server = await startWebServer();
     browser = await launchChromium();
   }, 180_000);
