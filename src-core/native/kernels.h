@@ -23,13 +23,15 @@ enum catnet_activation {
 
 /* One GEMM call: C (M, N) = alpha * op(A) op(B) + beta * C; beta == 0 overwrites C.
  * op(A)(i, k) = A[i * lda_i + k * lda_k] (the "nn" kernels accept any strides; the "nt" kernels
- * need lda_k == 1, lda_i == K). B is Bf (float) or Bu (uint8), stored (K, N) for "nn" kernels and
- * (N, K) for "nt" kernels, row-major and dense. */
+ * need lda_k == 1). B is Bf (float) or Bu (uint8), row-major with rows ldb elements apart: stored
+ * (K, N) for "nn" kernels and (N, K) for "nt" kernels (ldb >= K there, so ops.c can hand the "nt"
+ * kernels one block of k at a time). C is dense (M, N). */
 typedef struct {
   const float *A;
   size_t lda_i, lda_k;
   const float *Bf;
   const uint8_t *Bu;
+  size_t ldb;
   float *C;
   size_t M, N, K;
   float alpha, beta;

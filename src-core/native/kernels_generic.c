@@ -14,7 +14,7 @@
       for (size_t j = j0; j < j1; j++) c[j] = g->beta == 0.0f ? 0.0f : g->beta * c[j];             \
       for (size_t k = 0; k < g->K; k++) {                                                          \
         const float a = g->alpha * g->A[i * g->lda_i + k * g->lda_k];                              \
-        const BTYPE *b = B + k * g->N;                                                             \
+        const BTYPE *b = B + k * g->ldb;                                                             \
         for (size_t j = j0; j < j1; j++) c[j] += a * (float)b[j];                                  \
       }                                                                                            \
     }                                                                                              \
@@ -24,9 +24,9 @@
 #define GEMM_NT_SCALAR(NAME, BTYPE, BPTR)                                                          \
   static void NAME(const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {        \
     for (size_t i = i0; i < i1; i++) {                                                             \
-      const float *a = g->A + i * g->K;                                                            \
+      const float *a = g->A + i * g->lda_i;                                                        \
       for (size_t j = j0; j < j1; j++) {                                                           \
-        const BTYPE *b = g->BPTR + j * g->K;                                                       \
+        const BTYPE *b = g->BPTR + j * g->ldb;                                                     \
         float sum = 0.0f;                                                                          \
         for (size_t k = 0; k < g->K; k++) sum += a[k] * (float)b[k];                               \
         float *c = g->C + i * g->N + j;                                                            \

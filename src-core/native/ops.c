@@ -18,11 +18,18 @@
 /* Chunks per thread: enough that a thread slowed down by other processes does not hold up the rest. */
 #define CHUNKS_PER_THREAD 4
 
+/* The "nt" kernels walk k in blocks of NT_KC so that the block of A (M x NT_KC floats) and the
+ * block of B (a chunk's columns x NT_KC) stay in L2 while every tile of the chunk uses them: the
+ * layer-1 forward pass then reads each pixel and each weight from memory once per chunk instead of
+ * once per row tile. Blocks after the first accumulate into C (beta = 1). */
+#define NT_KC ((size_t)2048)
+
 typedef struct {
   const catnet_gemm_args *g;
   catnet_gemm_range fn;
   int split_cols;
   size_t unit, units, extent;
+  size_t kc; /* 0: the kernel takes all of K at once */
 } gemm_job;
 
 static void gemm_part(void *ctx, size_t part, size_t parts) {
@@ -30,17 +37,30 @@ static void gemm_part(void *ctx, size_t part, size_t parts) {
   const size_t u0 = job->units * part / parts, u1 = job->units * (part + 1) / parts;
   const size_t a = u0 * job->unit, b = u1 == job->units ? job->extent : u1 * job->unit;
   if (a >= b) return;
-  if (job->split_cols) job->fn(job->g, 0, job->g->M, a, b);
-  else job->fn(job->g, a, b, 0, job->g->N);
+  const size_t i0 = job->split_cols ? 0 : a, i1 = job->split_cols ? job->g->M : b;
+  const size_t j0 = job->split_cols ? a : 0, j1 = job->split_cols ? b : job->g->N;
+  if (!job->kc || job->g->K <= job->kc) {
+    job->fn(job->g, i0, i1, j0, j1);
+    return;
+  }
+  catnet_gemm_args block = *job->g;
+  for (size_t k0 = 0; k0 < job->g->K; k0 += job->kc) {
+    block.A = job->g->A + k0;
+    if (job->g->Bf) block.Bf = job->g->Bf + k0;
+    if (job->g->Bu) block.Bu = job->g->Bu + k0;
+    block.K = job->g->K - k0 < job->kc ? job->g->K - k0 : job->kc;
+    block.beta = k0 == 0 ? job->g->beta : 1.0f;
+    job->fn(&block, i0, i1, j0, j1);
+  }
 }
 
 /* Splits C by columns in units of `nc` (preferred: every thread then reuses the whole A from its
  * cache) unless there are too few column tiles, then by rows in units of `mr`; whole units per
  * chunk, so results do not depend on the number of threads. */
-static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr, size_t nc) {
+static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr, size_t nc, size_t kc) {
   if (g->M == 0 || g->N == 0) return;
   const size_t threads = catnet_threads();
-  gemm_job job = {.g = g, .fn = fn};
+  gemm_job job = {.g = g, .fn = fn, .kc = kc};
   const size_t col_units = (g->N + nc - 1) / nc, row_units = (g->M + mr - 1) / mr;
   if (col_units >= 2 * threads || col_units >= row_units) {
     job.split_cols = 1, job.unit = nc, job.units = col_units, job.extent = g->N;
@@ -94,8 +114,9 @@ void catnet_gemm(int transA, int transB, size_t M, size_t N, size_t K, float alp
   /* op(A)(i, k) is A[i K + k], or A[k M + i] when transA. */
   g.lda_i = transA ? 1 : K;
   g.lda_k = transA ? M : 1;
+  g.ldb = transB ? K : N;
   if (!transB) {
-    run_gemm(&g, isa->gemm_nn_f32, isa->nn_mr, isa->nn_nc);
+    run_gemm(&g, isa->gemm_nn_f32, isa->nn_mr, isa->nn_nc, 0);
     return;
   }
   if (transA) {
@@ -117,16 +138,25 @@ void catnet_gemm(int transA, int transB, size_t M, size_t N, size_t K, float alp
     g.lda_i = K;
     g.lda_k = 1;
   }
-  run_gemm(&g, isa->gemm_nt_f32, isa->nt_mr, isa->nt_nc);
+  run_gemm(&g, isa->gemm_nt_f32, isa->nt_mr, isa->nt_nc, NT_KC);
 }
 
 void catnet_gemm_u8(int transB, size_t M, size_t N, size_t K, float alpha, const float *A, const uint8_t *B,
                     float beta, float *C) {
   const catnet_isa *isa = catnet_active_isa();
-  const catnet_gemm_args g = {
-      .A = A, .lda_i = K, .lda_k = 1, .Bu = B, .C = C, .M = M, .N = N, .K = K, .alpha = alpha, .beta = beta};
-  if (transB) run_gemm(&g, isa->gemm_nt_u8, isa->nt_mr, isa->nt_nc);
-  else run_gemm(&g, isa->gemm_nn_u8, isa->nn_mr, isa->nn_nc);
+  const catnet_gemm_args g = {.A = A,
+                               .lda_i = K,
+                               .lda_k = 1,
+                               .Bu = B,
+                               .ldb = transB ? K : N,
+                               .C = C,
+                               .M = M,
+                               .N = N,
+                               .K = K,
+                               .alpha = alpha,
+                               .beta = beta};
+  if (transB) run_gemm(&g, isa->gemm_nt_u8, isa->nt_mr, isa->nt_nc, NT_KC);
+  else run_gemm(&g, isa->gemm_nn_u8, isa->nn_mr, isa->nn_nc, 0);
 }
 
 typedef struct {

@@ -15,10 +15,10 @@
 static inline ALWAYS_INLINE void NN_TILE(const int mr, const int nv, const catnet_gemm_args *g, size_t i, size_t j) {
   vf acc[NN_MR][NN_NR];
   UNROLL for (int r = 0; r < mr; r++) UNROLL for (int v = 0; v < nv; v++) acc[r][v] = VZERO();
-  const size_t lda_i = g->lda_i, lda_k = g->lda_k, N = g->N, K = g->K;
+  const size_t lda_i = g->lda_i, lda_k = g->lda_k, ldb = g->ldb, N = g->N, K = g->K;
   const float *a = g->A + i * lda_i;
   const BT *b = g->BPTR + j;
-  for (size_t k = 0; k < K; k++, a += lda_k, b += N) {
+  for (size_t k = 0; k < K; k++, a += lda_k, b += ldb) {
     vf bv[NN_NR];
     UNROLL for (int v = 0; v < nv; v++) bv[v] = LOADB(b + v * VL);
     UNROLL for (int r = 0; r < mr; r++) {
@@ -58,7 +58,7 @@ static void SIMD_CAT(gemm_nn_, SFX)(const catnet_gemm_args *g, size_t i0, size_t
   for (size_t i = i0; i < i1 && j < j1; i++) {
     for (size_t jj = j; jj < j1; jj++) {
       float sum = 0.0f;
-      for (size_t k = 0; k < g->K; k++) sum += g->A[i * g->lda_i + k * g->lda_k] * (float)g->BPTR[k * g->N + jj];
+      for (size_t k = 0; k < g->K; k++) sum += g->A[i * g->lda_i + k * g->lda_k] * (float)g->BPTR[k * g->ldb + jj];
       float *c = g->C + i * g->N + jj;
       *c = g->beta == 0.0f ? g->alpha * sum : g->alpha * sum + g->beta * *c;
     }
@@ -70,22 +70,22 @@ static void SIMD_CAT(gemm_nn_, SFX)(const catnet_gemm_args *g, size_t i0, size_t
 static inline ALWAYS_INLINE void NT_TILE(const int mr, const int nc, const catnet_gemm_args *g, size_t i, size_t j) {
   vf acc[NT_MR][NT_NR];
   UNROLL for (int r = 0; r < mr; r++) UNROLL for (int c = 0; c < nc; c++) acc[r][c] = VZERO();
-  const size_t K = g->K, N = g->N;
-  const float *a = g->A + i * K;
-  const BT *b = g->BPTR + j * K;
+  const size_t K = g->K, N = g->N, lda = g->lda_i, ldb = g->ldb;
+  const float *a = g->A + i * lda;
+  const BT *b = g->BPTR + j * ldb;
   size_t k = 0;
   for (; k + VL <= K; k += VL) {
     vf bv[NT_NR];
-    UNROLL for (int c = 0; c < nc; c++) bv[c] = LOADB(b + c * K + k);
+    UNROLL for (int c = 0; c < nc; c++) bv[c] = LOADB(b + c * ldb + k);
     UNROLL for (int r = 0; r < mr; r++) {
-      const vf av = VLOAD(a + r * K + k);
+      const vf av = VLOAD(a + r * lda + k);
       UNROLL for (int c = 0; c < nc; c++) acc[r][c] = VFMA(av, bv[c], acc[r][c]);
     }
   }
   UNROLL for (int r = 0; r < mr; r++) {
     UNROLL for (int c = 0; c < nc; c++) {
       float sum = VHSUM(acc[r][c]);
-      for (size_t kk = k; kk < K; kk++) sum += a[r * K + kk] * (float)b[c * K + kk];
+      for (size_t kk = k; kk < K; kk++) sum += a[r * lda + kk] * (float)b[c * ldb + kk];
       float *out = g->C + (i + r) * N + j + c;
       *out = g->beta == 0.0f ? g->alpha * sum : g->alpha * sum + g->beta * *out;
     }

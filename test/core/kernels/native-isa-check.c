@@ -75,7 +75,7 @@ static void check_gemm(size_t M, size_t N, size_t K, int u8, int tA, int tB, flo
 int main(void) {
   catnet_dispatch_init();
   isa_name = catnet_active_isa()->name;
-  const size_t shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {17, 33, 19}, {20, 209, 45}, {7, 20, 209}, {4, 3, 0}, {21, 211, 97}};
+  const size_t shapes[][3] = {{1, 1, 1}, {3, 5, 7}, {17, 33, 19}, {20, 209, 45}, {7, 20, 209}, {4, 3, 0}, {21, 211, 97}, {5, 7, 4099}};
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
     for (int tA = 0; tA < 2; tA++)
       for (int tB = 0; tB < 2; tB++)

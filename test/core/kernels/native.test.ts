@@ -87,6 +87,7 @@ const GEMM_SHAPES: [number, number, number][] = [
   [0, 5, 3],
   [5, 0, 3],
   [21, 211, 97], // > 2^18 multiply-adds: split across threads
+  [5, 7, 4099], // K > 2048: the dot-product kernels run in blocks of k
 ];
 
 /** Runs gemm / gemmU8 on both backends and compares; the tolerance scales with sum |a||b|. */
