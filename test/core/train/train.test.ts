@@ -2,8 +2,11 @@
 // early stopping, L2, mini-batches and optimisers. (Course reproduction: train-course.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
+import { networkConfig } from '../../../src-core/nn/config.js';
+import { initializeParameters } from '../../../src-core/nn/init.js';
+import { Network } from '../../../src-core/nn/network.js';
 import { Random } from '../../../src-core/nn/random.js';
-import type { TrainingData, TrainOptions } from '../../../src-core/train/options.js';
+import type { TrainingData, TrainOptions, TrainProgress } from '../../../src-core/train/options.js';
 import { train } from '../../../src-core/train/train.js';
 
 const kernels = referenceKernels();
@@ -142,7 +145,34 @@ describe('train', () => {
     expect(r.message).toMatch(/at iteration \d+: the learning rate 1000000 is too large; try 0.0075/);
     expect(allFinite(r.model.params)).toBe(true);
     expect(Number.isFinite(r.finalCost)).toBe(true);
-    expect(r.iterations).toBeLessThan(300);
+    expect(r.iterations).toBeLessThan(100);
+    // Before iteration 100 (and with no progress points) the last finite cost was the initial one.
+    const initial = new Network(networkConfig([5], 'relu', n_x), 1, kernels);
+    initializeParameters(initial.params, initial.layerDims, 'small', 1);
+    expect(r.model.params).toEqual(initial.params);
+    expect(r.costs.map((c) => c.iteration)).toEqual([0]);
+  });
+
+  it('an already-aborted signal returns the initial parameters after 0 iterations', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let last: TrainProgress | undefined;
+    const r = await train(
+      separable(30, 12),
+      { ...base, iterations: 50 },
+      {
+        kernels,
+        signal: controller.signal,
+        onProgress: (p) => {
+          last = p;
+        },
+      },
+    );
+    expect(r.stopped).toBe('cancelled');
+    expect(r.iterations).toBe(0);
+    expect(r.model.params.W[0].every((w) => w === 0)).toBe(true); // zeros init, untouched
+    expect(last?.iteration).toBe(0);
+    expect(last?.iterations).toBe(50);
   });
 
   it('L2 adds lambda/(2m) sum W^2 to the cost', async () => {
