@@ -157,8 +157,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
-      const message = error instanceof Error ? error.message : String(error);
+      // A malformed %-escape in the URL (decodeURIComponent's URIError) is the client's error, not ours.
+      const status = error instanceof HttpError ? error.status : error instanceof URIError ? 400 : 500;
+      const message =
+        error instanceof URIError
+          ? 'The URL has a malformed %-escape'
+          : error instanceof Error
+            ? error.message
+            : String(error);
       if (res.headersSent) {
         res.end();
         return;
