@@ -65,9 +65,15 @@ export class TrainingWorker {
         ),
       );
     });
-    hooks.signal?.addEventListener('abort', onAbort, { once: true });
     const start: ToWorker = { type: 'start', data, options, cancelFlag: this.cancelFlag };
-    worker.postMessage(start);
+    try {
+      worker.postMessage(start);
+    } catch (error) {
+      this.result.catch(() => {}); // the worker's exit is not the error to report: this is
+      void worker.terminate();
+      throw new Error(`cannot send the training data to the worker: ${error instanceof Error ? error.message : error}`);
+    }
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal?.aborted) this.cancel();
   }
 
@@ -85,7 +91,7 @@ export class TrainingWorker {
 }
 
 /** train() in a worker thread: resolves with the result, rejects if training fails or the worker dies. */
-export function trainInWorker(
+export async function trainInWorker(
   data: TrainingData,
   options: TrainOptions,
   hooks: WorkerHooks = {},

@@ -86,3 +86,16 @@ describe('trainInWorker', () => {
     );
   });
 });
+
+describe('TrainingWorker start-up failures', () => {
+  it('says to build when the worker file is missing', async () => {
+    expect(() => new TrainingWorker(sharedData(8), options, {}, '/nonexistent/worker.mjs')).toThrow(
+      /\/nonexistent\/worker.mjs is missing; run `npm run build` first/,
+    );
+  });
+
+  it('rejects data that cannot be sent to a worker, without leaving the worker running', async () => {
+    const data = { ...sharedData(8), extra: () => 1 } as unknown as TrainingData;
+    await expect(trainInWorker(data, options)).rejects.toThrow(/cannot send the training data to the worker/);
+  });
+});
