@@ -1,11 +1,11 @@
 // The foundation end-to-end test: browser mode started as a user would, opened in a real Chromium,
 // shows the engine's own answer (version and backend from the server process), with no console errors.
 
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineInfo } from '../../src-main/contract.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
 
 if (chromiumMissing) console.warn(chromiumMissing);
@@ -15,11 +15,8 @@ describe.skipIf(chromiumMissing !== null)('browser mode in chromium', () => {
   let browser: LaunchedChromium;
 
   beforeAll(async () => {
-    // The renderer (Vite) is not part of the tests' global build; build it once here.
-    execFileSync(process.execPath, ['scripts/build.mjs'], {
-      stdio: 'inherit',
-      env: { ...process.env, CATNET_QUIET_BUILD: '1' },
-    });
+    // The renderer (Vite) is not part of the tests' global build; built once, under a lock.
+    await ensureRendererBuilt();
     server = await startWebServer();
     browser = await launchChromium();
   });

@@ -2,7 +2,6 @@
 // renderer sees only the named catnet API (no Node, no ipcRenderer), navigation and popups are refused.
 // Skips with the reason when no Electron binary exists (the usual case on machines without downloads).
 
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../src-main/contract.js';
 import { findElectron } from '../helpers/electron-binary.js';
+import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 
 /** What the tests read from the page's window (the tests' tsconfig has no DOM types). */
 interface PageGlobals {
@@ -29,10 +29,7 @@ describe.skipIf('missing' in electron)('Electron app', () => {
   let userData: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], {
-      stdio: 'inherit',
-      env: { ...process.env, CATNET_QUIET_BUILD: '1' },
-    });
+    await ensureRendererBuilt();
     userData = await mkdtemp(join(tmpdir(), 'catnet-electron-'));
     app = await _electron.launch({
       executablePath: (electron as { path: string }).path,
