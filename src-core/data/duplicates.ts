@@ -11,11 +11,12 @@ export interface DuplicateRows {
   inBothClasses: number[];
 }
 
-export function findDuplicates(ds: Dataset): DuplicateRows {
+/** `hashes` (m): CRC-32 of each row when the caller has them already (the import does); else computed. */
+export function findDuplicates(ds: Dataset, hashes?: Uint32Array): DuplicateRows {
   const buckets = new Map<number, number[][]>();
   for (let i = 0; i < ds.m; i++) {
     const v = ds.vector(i);
-    const h = crc32(v);
+    const h = hashes ? hashes[i] : crc32(v);
     let groups = buckets.get(h);
     if (!groups) {
       groups = [];

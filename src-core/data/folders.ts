@@ -3,8 +3,9 @@
 // real path anyway; targets outside are reported), so loops cannot happen. Names are handled as raw
 // bytes, so non-UTF-8 names still open. Decoding is not done here (images.ts).
 
-import { promises as fsp } from 'node:fs';
+import { type Dirent, promises as fsp } from 'node:fs';
 import { sep } from 'node:path';
+import { abortError } from './parallel.js';
 import { fsErrorMessage, type RejectReason, reasonForFsError } from './reasons.js';
 
 /** Default cap on files listed per import (100,000 images = 1.2 GB of pixels). */
@@ -13,12 +14,15 @@ export const MAX_FILES = 100_000;
 export const MAX_DEPTH = 512;
 
 export interface ScannedFile {
-  /** Path for opening (raw bytes when the name is not valid UTF-8, else a string). */
+  /** Path for opening (raw bytes when a name on the way is not valid UTF-8, else a string). */
   fsPath: string | Buffer;
   /** Path for people (invalid UTF-8 shown as U+FFFD). */
   path: string;
-  /** Path relative to the scanned folder as raw bytes (the cache key). */
-  rel: Buffer;
+  /**
+   * Identity within the folder (the cache key): the relative path, or for a path that is not valid
+   * UTF-8, NUL followed by its raw bytes as latin1.
+   */
+  rel: string;
 }
 
 export interface ScanSkip {
@@ -38,18 +42,40 @@ export interface ScanResult {
   capped: boolean;
 }
 
-const SEP = Buffer.from(sep);
-
-function isUtf8(b: Buffer): boolean {
-  return Buffer.from(b.toString('utf8'), 'utf8').equals(b);
+/** A directory to list: its path as a string, or as raw bytes once a name on the way is not UTF-8. */
+interface Dir {
+  abs: string | Buffer;
+  /** Relative path, for people (string dirs) or raw bytes (raw dirs). */
+  rel: string | Buffer;
+  depth: number;
 }
 
-function display(b: Buffer): string {
-  return b.toString('utf8');
+const SEP_BYTES = Buffer.from(sep);
+
+function join2(a: string | Buffer, b: string | Buffer): string | Buffer {
+  if (typeof a === 'string' && typeof b === 'string') return a.length === 0 ? b : a + sep + b;
+  const ab = typeof a === 'string' ? Buffer.from(a) : a;
+  const bb = typeof b === 'string' ? Buffer.from(b) : b;
+  return ab.length === 0 ? bb : Buffer.concat([ab, SEP_BYTES, bb]);
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('The import was cancelled', 'AbortError');
+function display(p: string | Buffer): string {
+  return typeof p === 'string' ? p : p.toString('utf8');
+}
+
+function relKeyOf(rel: string | Buffer): string {
+  return typeof rel === 'string' ? rel : `\0${rel.toString('latin1')}`;
+}
+
+/** Lists a directory: names as strings, or as raw bytes when any name (or the directory) is not valid UTF-8. */
+async function listDir(dir: Dir): Promise<Dirent<string>[] | Dirent<Buffer>[]> {
+  if (typeof dir.abs === 'string') {
+    const entries = await fsp.readdir(dir.abs, { withFileTypes: true });
+    if (!entries.some((e) => e.name.includes('\ufffd')))
+      return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  const raw = await fsp.readdir(dir.abs, { withFileTypes: true, encoding: 'buffer' });
+  return raw.sort((a, b) => Buffer.compare(a.name, b.name));
 }
 
 /**
@@ -79,18 +105,17 @@ export async function scanFolder(
     return result;
   }
   result.root = root;
-  const rootBuf = Buffer.from(root);
   const rootPrefix = root.endsWith(sep) ? root : root + sep;
   let deepestSkipped = false;
 
   // Depth-first with an explicit stack (no recursion limit); children pushed in reverse to pop in order.
-  const stack: { abs: Buffer; rel: Buffer; depth: number }[] = [{ abs: rootBuf, rel: Buffer.alloc(0), depth: 0 }];
+  const stack: Dir[] = [{ abs: root, rel: '', depth: 0 }];
   while (stack.length > 0) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     const dir = stack.pop()!;
-    let entries: import('node:fs').Dirent<Buffer>[];
+    let entries: Dirent<string>[] | Dirent<Buffer>[];
     try {
-      entries = await fsp.readdir(dir.abs, { withFileTypes: true, encoding: 'buffer' });
+      entries = await listDir(dir);
     } catch (err) {
       const reason = reasonForFsError(err) ?? 'unreadable';
       result.skipped.push({
@@ -100,24 +125,22 @@ export async function scanFolder(
       });
       continue;
     }
-    entries.sort((a, b) => Buffer.compare(a.name, b.name));
-    const subdirs: typeof stack = [];
+    const subdirs: Dir[] = [];
     for (const e of entries) {
-      const abs = Buffer.concat([dir.abs, SEP, e.name]);
-      const rel = dir.rel.length === 0 ? e.name : Buffer.concat([dir.rel, SEP, e.name]);
+      const abs = join2(dir.abs, e.name);
       const path = display(abs);
       if (e.isDirectory()) {
         if (dir.depth + 1 > maxDepth) {
           if (!deepestSkipped)
             result.warnings.push(`Folders nested deeper than ${maxDepth} levels in ${folder} were not scanned.`);
           deepestSkipped = true;
-        } else subdirs.push({ abs, rel, depth: dir.depth + 1 });
+        } else subdirs.push({ abs, rel: join2(dir.rel, e.name), depth: dir.depth + 1 });
       } else if (e.isFile()) {
         if (result.files.length >= maxFiles) {
           result.capped = true;
           break;
         }
-        result.files.push({ fsPath: isUtf8(abs) ? path : abs, path, rel });
+        result.files.push({ fsPath: abs, path, rel: relKeyOf(join2(dir.rel, e.name)) });
       } else if (e.isSymbolicLink()) {
         result.skipped.push(await explainSymlink(abs, path, rootPrefix, root));
       } else {
@@ -136,7 +159,7 @@ export async function scanFolder(
 }
 
 /** A symlink is never followed; this says where it leads so the report can explain the skip. */
-async function explainSymlink(abs: Buffer, path: string, rootPrefix: string, root: string): Promise<ScanSkip> {
+async function explainSymlink(abs: string | Buffer, path: string, rootPrefix: string, root: string): Promise<ScanSkip> {
   let target: string;
   try {
     target = await fsp.realpath(abs);

@@ -1,25 +1,32 @@
 // Folders in, Dataset + report out: scan every folder, take each file from the cache or decode it
 // (a bounded parallel queue keeps sharp's thread pool busy on every core), never stop for one bad
 // file, then flag duplicates and imbalance. Cancelling (the signal) rejects with the signal's reason.
+// Cached vectors are read from the cache file straight into the Dataset's shared buffer.
 
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, lstatSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { ResizeMode } from '../nn/model.js';
+import { crc32 } from 'node:zlib';
+import { N_X, type ResizeMode } from '../nn/model.js';
 import {
   type CacheEntry,
-  type CacheLoadStatus,
   cacheFileFor,
-  loadCache,
+  isCacheableReason,
+  type LoadedCache,
+  loadCacheIndex,
   optionsKey,
-  relKey,
+  readCachedVectors,
+  type SaveEntry,
   saveCache,
+  type VectorRun,
 } from './cache.js';
 import { Dataset } from './dataset.js';
 import { findDuplicates } from './duplicates.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
 import { MAX_FILE_BYTES, MAX_PIXELS, preprocessImage, readImageBytes } from './images.js';
-import { CONTENT_REASONS, fsErrorMessage, ImageRejected, reasonForFsError } from './reasons.js';
-import type { FileOutcome, FolderSummary, ImportReport, SkippedFile } from './report.js';
+import { abortError, forEachParallel } from './parallel.js';
+import { fsErrorMessage, ImageRejected, type RejectReason, reasonForFsError } from './reasons.js';
+import type { ImportReport } from './report.js';
+import { buildReport } from './report-builder.js';
 
 export interface ImportProgress {
   done: number;
@@ -36,7 +43,7 @@ export interface ImportOptions {
   /** Folder for the vector cache (created if missing); none = no cache. */
   cacheDir?: string;
   signal?: AbortSignal;
-  /** Called at most every `progressMs` and once at the end. */
+  /** Called at most every `progressMs` (default 100) and once at the end. */
   onProgress?: (p: ImportProgress) => void;
   progressMs?: number;
   /** Cap on files listed over all folders (default MAX_FILES). */
@@ -49,22 +56,34 @@ export interface ImportOptions {
   classNames?: [string, string];
 }
 
-interface Task {
-  folder: number;
-  file: ScanResult['files'][number];
-}
-
-interface TaskResult {
+/** What happened to one listed file. */
+export interface TaskResult {
+  /** Accepted and decoded now: its vector. */
   vector?: Uint8Array;
-  reason?: ImageRejected['reason'];
+  /** Accepted from the cache: its entry (vector number and CRC). */
+  hit?: CacheEntry;
+  reason?: RejectReason;
   message?: string;
   fromCache: boolean;
-  /** What to store in the folder's new cache (absent: nothing cacheable). */
-  entry?: CacheEntry;
+  /** Size and mtime the verdict belongs to (absent: verdict not cacheable). */
+  stat?: { size: number; mtimeMs: number };
+  /** Row in the Dataset (accepted only), and that row's CRC-32. */
+  row?: number;
+  crc?: number;
 }
 
-function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new DOMException('The import was cancelled', 'AbortError');
+interface FolderCache {
+  file?: string;
+  loaded: LoadedCache;
+}
+
+/** lstat, or undefined for any failure (the decode path then reports the problem precisely). */
+function statIfPossible(path: string | Buffer): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 /** Imports the folders (label 1 = positive). Throws only when cancelled; every file problem is reported. */
@@ -74,7 +93,15 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   const resize = options.resize ?? 'cover';
   const maxPixels = options.maxPixels ?? MAX_PIXELS;
   const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
+  const concurrency = options.concurrency ?? Math.max(4, 2 * availableParallelism());
   const warnings: string[] = [];
+  const phases: Record<string, number> = {};
+  let tPhase = t0;
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = (now - tPhase) / 1000;
+    tPhase = now;
+  };
   if (signal?.aborted) throw abortError(signal);
 
   // 1. Scan (sequentially, sharing the file budget).
@@ -87,42 +114,43 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     warnings.push(...scan.warnings);
   }
 
-  // 2. Caches, one per folder.
+  phase('scan');
+
+  // 2. Cache indexes, one per folder.
   const optsKey = optionsKey({ resize, maxPixels, maxBytes });
-  const caches: { file?: string; status: CacheLoadStatus | 'off'; old: Map<string, CacheEntry> }[] = [];
-  if (options.cacheDir) {
+  let cacheDir = options.cacheDir;
+  if (cacheDir) {
     try {
-      await fsp.mkdir(options.cacheDir, { recursive: true });
+      await fsp.mkdir(cacheDir, { recursive: true });
     } catch (err) {
-      warnings.push(
-        `Cannot use the cache folder ${options.cacheDir} (${(err as Error).message}): importing without it.`,
-      );
+      warnings.push(`Cannot use the cache folder ${cacheDir} (${(err as Error).message}): importing without it.`);
+      cacheDir = undefined;
     }
   }
+  const caches: FolderCache[] = [];
   for (const scan of scans) {
-    if (!options.cacheDir || scan.files.length === 0) {
-      caches.push({ status: 'off', old: new Map() });
+    if (!cacheDir || scan.files.length === 0) {
+      caches.push({ loaded: { status: 'none', entries: new Map(), vectorsOffset: 0, vectors: 0 } });
       continue;
     }
-    const file = cacheFileFor(options.cacheDir, scan.root, optsKey);
-    const loaded = await loadCache(file, optsKey);
+    const file = cacheFileFor(cacheDir, scan.root, optsKey);
+    const loaded = await loadCacheIndex(file, optsKey);
     if (loaded.status === 'corrupt')
       warnings.push(`The image cache for ${scan.folder} was damaged (${loaded.detail}); it was ignored and rebuilt.`);
-    caches.push({ file, status: loaded.status, old: loaded.entries });
+    caches.push({ file, loaded });
   }
 
-  // 3. Every file: from cache or decoded, in a bounded parallel queue; results kept in scan order.
-  const tasks: Task[] = [];
-  scans.forEach((scan, folder) => {
-    for (const file of scan.files) tasks.push({ folder, file });
-  });
+  phase('cacheIndex');
+
+  // 3. Every file: a cache hit (checked by size and mtime) or decoded; results kept in scan order.
+  const tasks = scans.flatMap((scan, folder) => scan.files.map((file) => ({ folder, file })));
   const results: TaskResult[] = new Array(tasks.length);
   const total = tasks.length;
   const progressMs = options.progressMs ?? 100;
   let done = 0;
   let lastProgress = -Infinity;
   const tStart = performance.now();
-  const report = (folder: number, force: boolean) => {
+  const progress = (folder: number, force: boolean) => {
     if (!options.onProgress) return;
     const now = performance.now();
     if (!force && now - lastProgress < progressMs) return;
@@ -130,164 +158,186 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     const seconds = (now - tStart) / 1000;
     options.onProgress({ done, total, rate: seconds > 0 ? done / seconds : 0, folder: options.folders[folder].path });
   };
-
-  const processOne = async (task: Task): Promise<TaskResult> => {
-    const cache = caches[task.folder];
-    const key = relKey(task.file.rel);
-    const cached = cache.old.get(key);
-    if (cached) {
-      try {
-        const st = await fsp.lstat(task.file.fsPath);
-        if (st.isFile() && st.size === cached.size && st.mtimeMs === cached.mtimeMs)
-          return {
-            vector: cached.vector,
-            reason: cached.reason,
-            message: cached.message,
-            fromCache: true,
-            entry: cached,
-          };
-      } catch {
-        // fall through: reading the file reports the problem precisely
-      }
-    }
-    let size = 0;
-    let mtimeMs = 0;
+  const decode = async (fsPath: string | Buffer): Promise<TaskResult> => {
+    let stat: TaskResult['stat'];
     try {
-      const read = await readImageBytes(task.file.fsPath, { maxBytes, followSymlinks: false });
-      size = read.size;
-      mtimeMs = read.mtimeMs;
+      const read = await readImageBytes(fsPath, { maxBytes, followSymlinks: false });
+      stat = { size: read.size, mtimeMs: read.mtimeMs };
       const vector = await preprocessImage(read.bytes, { resize, maxPixels });
-      return { vector, fromCache: false, entry: { size, mtimeMs, vector } };
+      return { vector, fromCache: false, stat, crc: crc32(vector) };
     } catch (err) {
       if (err instanceof ImageRejected) {
-        const stat = err.file ?? (size > 0 ? { size, mtimeMs } : undefined);
-        const cacheable = CONTENT_REASONS.has(err.reason) && stat !== undefined;
+        const s = err.file ?? stat;
         return {
           reason: err.reason,
           message: err.message,
           fromCache: false,
-          entry: cacheable ? { ...stat!, reason: err.reason, message: err.message } : undefined,
+          stat: isCacheableReason(err.reason) ? s : undefined,
         };
       }
       const reason = reasonForFsError(err) ?? 'unreadable';
       return { reason, message: fsErrorMessage(reason, err), fromCache: false };
     }
   };
-
-  let next = 0;
-  let aborted = false;
-  const worker = async () => {
-    while (next < tasks.length && !aborted) {
-      if (signal?.aborted) {
-        aborted = true;
-        return;
+  // 3a. Cache hits: a synchronous lstat each (a few microseconds, far cheaper than a thread-pool round
+  // trip), in slices of at most ~8 ms so the event loop keeps turning.
+  const misses: number[] = [];
+  for (let i = 0; i < tasks.length; ) {
+    const sliceStart = performance.now();
+    for (; i < tasks.length && performance.now() - sliceStart < 8; i++) {
+      const { folder, file } = tasks[i];
+      const cached = caches[folder].loaded.entries.get(file.rel);
+      const st = cached ? statIfPossible(file.fsPath) : undefined;
+      if (!cached || !st?.isFile() || st.size !== cached.size || st.mtimeMs !== cached.mtimeMs) {
+        misses.push(i);
+        continue;
       }
-      const i = next++;
-      results[i] = await processOne(tasks[i]);
+      const stat = { size: cached.size, mtimeMs: cached.mtimeMs };
+      results[i] = cached.reason
+        ? { reason: cached.reason, message: cached.message, fromCache: true, stat }
+        : { hit: cached, fromCache: true, stat, crc: cached.crc };
       done++;
-      report(tasks[i].folder, false);
+      progress(folder, false);
     }
-  };
-  const concurrency = options.concurrency ?? Math.max(4, 2 * availableParallelism());
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker));
-  if (aborted || signal?.aborted) throw abortError(signal!);
-  if (total > 0) report(tasks[tasks.length - 1].folder, true);
+    if (signal?.aborted) throw abortError(signal);
+    if (i < tasks.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  phase('cacheCheck');
+  // 3b. Everything else is read and decoded, `concurrency` files at a time.
+  await forEachParallel(
+    misses.length,
+    concurrency,
+    async (k) => {
+      const i = misses[k];
+      results[i] = await decode(tasks[i].file.fsPath);
+      done++;
+      progress(tasks[i].folder, false);
+    },
+    signal,
+  );
+  phase('decode');
+  if (total > 0) progress(tasks[total - 1].folder, true);
 
-  // 4. Save caches that changed (new decodes, vanished files, or none/corrupt before).
+  // 4. Rows in scan order; cached vectors read straight into them, each checked against its CRC.
+  let m = 0;
+  for (const r of results) if (r.vector || r.hit) r.row = m++;
+  let pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
+  const damaged = new Set<number>();
+  for (let f = 0; f < scans.length; f++) {
+    const runs: VectorRun[] = [];
+    const hits: TaskResult[] = [];
+    tasks.forEach((t, i) => {
+      const r = results[i];
+      if (t.folder !== f || !r.hit) return;
+      hits.push(r);
+      const last = runs[runs.length - 1];
+      if (last && last.vector + last.count === r.hit.vector && last.row + last.count === r.row) last.count++;
+      else runs.push({ vector: r.hit.vector!, row: r.row!, count: 1 });
+    });
+    let readOk = true;
+    try {
+      await readCachedVectors(caches[f].file!, caches[f].loaded, runs, pixels);
+    } catch {
+      readOk = false;
+    }
+    for (const r of hits)
+      if (!readOk || crc32(pixels.subarray(r.row! * N_X, (r.row! + 1) * N_X)) !== r.hit!.crc) damaged.add(f);
+  }
+  results.forEach((r) => {
+    if (r.vector) pixels.set(r.vector, r.row! * N_X);
+  });
+  // A damaged vector block: decode that folder's hits again (rare; the cache is then rewritten).
+  for (const f of damaged) {
+    warnings.push(`The image cache for ${scans[f].folder} was damaged (a vector failed its checksum); it was rebuilt.`);
+    caches[f].loaded.status = 'corrupt';
+    const redo = tasks.map((_t, i) => i).filter((i) => tasks[i].folder === f && results[i].hit);
+    await forEachParallel(
+      redo.length,
+      concurrency,
+      async (k) => {
+        const i = redo[k];
+        const row = results[i].row!;
+        const fresh = await decode(tasks[i].file.fsPath);
+        if (fresh.vector) pixels.set(fresh.vector, row * N_X);
+        results[i] = { ...fresh, vector: undefined, row: fresh.vector ? row : undefined };
+      },
+      signal,
+    );
+  }
+  // Rows lost when a re-decode failed: close the gaps, keeping scan order.
+  let rows = 0;
+  for (const r of results)
+    if (r.row !== undefined) {
+      if (r.row !== rows) pixels.copyWithin(rows * N_X, r.row * N_X, (r.row + 1) * N_X);
+      r.row = rows++;
+    }
+  if (rows !== m) pixels = pixels.subarray(0, rows * N_X);
+  m = rows;
+
+  phase('readCache');
+
+  // 5. Save the caches that changed: entries in scan order, vectors = the folder's rows (contiguous).
   for (let f = 0; f < scans.length; f++) {
     const cache = caches[f];
     if (!cache.file) continue;
-    const fresh = new Map<string, CacheEntry>();
-    let changed = cache.status !== 'loaded';
+    const entries: SaveEntry[] = [];
+    let changed = cache.loaded.status !== 'loaded';
+    let first = -1;
+    let count = 0;
     tasks.forEach((t, i) => {
       if (t.folder !== f) return;
-      const e = results[i].entry;
-      if (e) fresh.set(relKey(t.file.rel), e);
-      if (!results[i].fromCache) changed = true;
+      const r = results[i];
+      if (!r.fromCache) changed = true;
+      if (!r.stat) return;
+      const key = t.file.rel;
+      if (r.row !== undefined) {
+        if (first < 0) first = r.row;
+        count++;
+        entries.push({ key, ...r.stat, crc: r.crc });
+      } else if (r.reason) entries.push({ key, ...r.stat, reason: r.reason, message: r.message });
     });
-    if (fresh.size !== cache.old.size) changed = true;
+    if (entries.length !== cache.loaded.entries.size) changed = true;
     if (!changed) continue;
     try {
-      await saveCache(cache.file, optsKey, fresh);
+      await saveCache(
+        cache.file,
+        optsKey,
+        entries,
+        pixels.subarray(Math.max(0, first) * N_X, (Math.max(0, first) + count) * N_X),
+      );
     } catch (err) {
       warnings.push(`Could not write the image cache for ${scans[f].folder} (${(err as Error).message}).`);
     }
   }
 
-  // 5. Dataset, outcomes, duplicates.
-  const files: FileOutcome[] = [];
-  const skipped: SkippedFile[] = [];
-  const vectors: Uint8Array[] = [];
-  const labels: number[] = [];
-  const paths: string[] = [];
-  const folders: FolderSummary[] = scans.map((s, f) => ({
-    path: options.folders[f].path,
-    root: s.root,
-    label: options.folders[f].label,
-    files: s.files.length,
-    accepted: 0,
-    skipped: 0,
-    fromCache: 0,
-    capped: s.capped,
-    cache: caches[f].status,
-  }));
-  let fromCache = 0;
-  const skip = (f: number, path: string, reason: ImageRejected['reason'], message: string) => {
-    const label = options.folders[f].label;
-    const folder = options.folders[f].path;
-    skipped.push({ path, folder, label, reason, message });
-    files.push({ path, folder, label, accepted: false, reason, message, fromCache: false });
-    folders[f].skipped++;
-  };
-  scans.forEach((scan, f) => {
-    for (const s of scan.skipped) skip(f, s.path, s.reason, s.message);
-  });
+  phase('saveCache');
+
+  // 6. Dataset, outcomes, duplicates, warnings.
+  const labels = new Uint8Array(m);
+  const paths: string[] = new Array(m);
+  const hashes = new Uint32Array(m);
   tasks.forEach((t, i) => {
     const r = results[i];
-    const { label, path: folder } = options.folders[t.folder];
-    if (r.vector) {
-      files.push({ path: t.file.path, folder, label, accepted: true, row: vectors.length, fromCache: r.fromCache });
-      vectors.push(r.vector);
-      labels.push(label);
-      paths.push(t.file.path);
-      folders[t.folder].accepted++;
-      if (r.fromCache) {
-        folders[t.folder].fromCache++;
-        fromCache++;
-      }
-    } else {
-      skip(t.folder, t.file.path, r.reason ?? 'unreadable', r.message ?? 'unknown problem');
-      files[files.length - 1].fromCache = r.fromCache;
-    }
+    if (r.row === undefined) return;
+    labels[r.row] = options.folders[t.folder].label;
+    paths[r.row] = t.file.path;
+    hashes[r.row] = r.crc!;
   });
-  const dataset = Dataset.fromVectors(vectors, labels, paths);
-  const dup = findDuplicates(dataset);
-  const duplicates = dup.groups.map((g) => g.map((i) => paths[i]));
-  const inBothClasses = dup.inBothClasses.map((i) => paths[i]);
-  if (inBothClasses.length > 0)
-    warnings.push(
-      `${inBothClasses.length} images appear in both classes (identical pixels), e.g. ${inBothClasses[0]}: ` +
-        'remove them from one folder.',
-    );
-  if (options.folders.some((f) => f.label === 1) && options.folders.some((f) => f.label === 0)) {
-    const w = dataset.imbalanceWarning(options.classNames);
-    if (w) warnings.push(w);
-  }
-  const reasons: ImportReport['reasons'] = {};
-  for (const s of skipped) reasons[s.reason] = (reasons[s.reason] ?? 0) + 1;
-  return {
+  const dataset = new Dataset(pixels, labels, paths);
+  const duplicates = findDuplicates(dataset, hashes);
+  const report = buildReport({
+    folders: options.folders,
+    scans,
+    tasks,
+    results,
+    cacheStatus: caches.map((c) => (c.file ? c.loaded.status : 'off')),
     dataset,
-    report: {
-      files,
-      accepted: dataset.m,
-      skipped,
-      reasons,
-      duplicates,
-      inBothClasses,
-      folders,
-      seconds: (performance.now() - t0) / 1000,
-      fromCache,
-      warnings,
-    },
-  };
+    duplicates,
+    warnings,
+    classNames: options.classNames,
+    seconds: (performance.now() - t0) / 1000,
+    phases,
+  });
+  phase('report');
+  return { dataset, report };
 }

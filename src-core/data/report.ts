@@ -37,6 +37,7 @@ export interface FolderSummary {
   fromCache: number;
   /** maxFiles stopped the scan of this folder. */
   capped: boolean;
+  /** 'off': no cache folder; 'none': no cache yet; 'corrupt': it was damaged and rebuilt. */
   cache: 'off' | 'none' | 'loaded' | 'corrupt' | 'stale-options';
 }
 
@@ -53,6 +54,8 @@ export interface ImportReport {
   inBothClasses: string[];
   folders: FolderSummary[];
   seconds: number;
+  /** Seconds per stage (scan, cacheIndex, cacheCheck, decode, readCache, saveCache, report), for benchmarks. */
+  phases: Record<string, number>;
   /** Accepted images read from the cache instead of decoded. */
   fromCache: number;
   /** Class imbalance, caps hit, cache rebuilt, ... one sentence each. */

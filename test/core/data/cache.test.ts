@@ -78,6 +78,14 @@ describe('vector cache', () => {
         writeFileSync(f, b);
       },
     ],
+    [
+      'a flipped bit in the index',
+      (f) => {
+        const b = readFileSync(f);
+        b[64 + 6] ^= 0x01;
+        writeFileSync(f, b);
+      },
+    ],
     ['truncation', (f) => truncateSync(f, Math.floor(readFileSync(f).length / 2))],
     ['a wrong magic', (f) => writeFileSync(f, Buffer.concat([Buffer.from('GARBAGE!'), readFileSync(f).subarray(8)]))],
     ['zero bytes', (f) => writeFileSync(f, '')],
