@@ -5,16 +5,16 @@ import type { Command } from 'commander';
 import { analyseOnnx } from '../onnx/import.js';
 import { KEY } from '../onnx/metadata.js';
 import { readModelBytes } from '../onnx/model-file.js';
-import type { PredictIO } from './predict.js';
+import { type CliIO, errorText, processIO } from './terminal.js';
 
 /** Returns the exit code: 0 when the file is a model catnet can use. */
-export async function runInspect(modelPath: string, json: boolean, io: PredictIO): Promise<number> {
+export async function runInspect(modelPath: string, json: boolean, io: CliIO = processIO): Promise<number> {
   let info: ReturnType<typeof describe>;
   try {
     const bytes = await readModelBytes(modelPath);
     info = describe(analyseOnnx(bytes, modelPath), bytes.length);
   } catch (e) {
-    io.err(`catnet inspect: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`catnet inspect: ${errorText(e)}`);
     return 1;
   }
   if (json) {
@@ -32,7 +32,7 @@ export async function runInspect(modelPath: string, json: boolean, io: PredictIO
     `outputs       ${info.graph.probability}: float32 [N, 1]${info.graph.label ? `; ${info.graph.label}: int64 [N]` : ''}`,
   );
   io.out(`resize        ${info.resize}`);
-  for (const [k, v] of Object.entries(info.preprocessing ?? {})) io.out(`  ${k.padEnd(12)}${v}`);
+  for (const [k, v] of Object.entries(info.preprocessing ?? {})) io.out(`  ${k.padEnd(14)}${v}`);
   io.out('training');
   const summary = Object.entries(info.training);
   if (summary.length === 0) io.out('  (no training summary in this file)');
@@ -74,9 +74,6 @@ export function registerInspect(program: Command): void {
     .argument('<model>', 'a .onnx file')
     .option('--json', 'print JSON')
     .action(async (modelPath: string, opts: { json?: boolean }) => {
-      process.exitCode = await runInspect(modelPath, Boolean(opts.json), {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-      });
+      process.exitCode = await runInspect(modelPath, Boolean(opts.json), processIO);
     });
 }

@@ -12,13 +12,9 @@ import { ImageRejected } from '../data/reasons.js';
 import { N_X } from '../nn/model.js';
 import { loadClassifierFile } from '../onnx/model-file.js';
 import type { OnnxClassifier } from '../onnx/runtime.js';
+import { type CliIO, errorText, processIO } from './terminal.js';
 
 export type PredictFormat = 'text' | 'json' | 'csv';
-
-export interface PredictIO {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 interface Row {
   file: string;
@@ -42,13 +38,13 @@ export async function runPredict(
   modelPath: string,
   inputs: string[],
   format: PredictFormat,
-  io: PredictIO,
+  io: CliIO = processIO,
 ): Promise<number> {
   let classifier: OnnxClassifier;
   try {
     classifier = await loadClassifierFile(modelPath);
   } catch (e) {
-    io.err(`catnet predict: ${e instanceof Error ? e.message : String(e)}`);
+    io.err(`catnet predict: ${errorText(e)}`);
     return 1;
   }
   try {
@@ -191,10 +187,6 @@ export function registerPredict(program: Command): void {
     .action(async (modelPath: string, images: string[], opts: { json?: boolean; csv?: boolean }) => {
       if (opts.json && opts.csv) program.error('catnet predict: choose one of --json and --csv.');
       const format: PredictFormat = opts.json ? 'json' : opts.csv ? 'csv' : 'text';
-      const io: PredictIO = {
-        out: (line) => process.stdout.write(`${line}\n`),
-        err: (line) => process.stderr.write(`${line}\n`),
-      };
-      process.exitCode = await runPredict(modelPath, images, format, io);
+      process.exitCode = await runPredict(modelPath, images, format, processIO);
     });
 }

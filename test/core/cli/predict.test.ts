@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +117,29 @@ describe('catnet inspect', () => {
     const c = capture();
     expect(await runInspect(join(dir, 'images', 'cat', 'notes.png'), false, c.io)).toBe(1);
     expect(c.err[0]).toMatch(/catnet inspect: .*notes\.png/);
+  });
+});
+
+describe('through bin/catnet.mjs (the built CLI)', () => {
+  const bin = join(import.meta.dirname, '../../../bin/catnet.mjs');
+  const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+
+  it('predict --json and inspect --json exit 0 with parseable output', () => {
+    const p = run('predict', modelFile, join(dir, 'images', 'non-cat'), '--json');
+    expect(p.status).toBe(0);
+    expect(JSON.parse(p.stdout).results).toHaveLength(3);
+    const i = run('inspect', modelFile, '--json');
+    expect(i.status).toBe(0);
+    expect(JSON.parse(i.stdout).classNames).toEqual(['cat', 'non-cat']);
+  });
+
+  it('exits 1 with a message on stderr for a file that is not a model, and refuses --json with --csv', () => {
+    const bad = run('predict', join(dir, 'images', 'cat', 'notes.png'), dir);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/catnet predict: .*notes\.png/);
+    const both = run('predict', modelFile, dir, '--json', '--csv');
+    expect(both.status).not.toBe(0);
+    expect(both.stderr).toMatch(/choose one of --json and --csv/);
   });
 });
 
