@@ -57,7 +57,7 @@ function photoLikePixels(rng: Random, width: number, height: number): Buffer {
         noise ^= noise >>> 17;
         noise ^= noise << 5;
         const value = base + ((noise >>> 0) % 25) - 12;
-        px[(y * width + x) * 3 + c] = value < 0 ? 0 : value > 255 ? 255 : value;
+        px[(y * width + x) * 3 + c] = Math.max(0, Math.min(255, value));
       }
     }
   }

@@ -39,6 +39,8 @@ export interface PeerResults {
   pillow?: PeerIngest;
   /** "name: why" for each peer that did not run. */
   missing: string[];
+  /** Peers left out on purpose (--quick skips PyTorch: importing it alone takes seconds). */
+  skipped: string[];
 }
 
 function runPython(script: string, args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
@@ -85,26 +87,30 @@ export interface PeerOptions {
 export async function benchPeers(opts: PeerOptions): Promise<PeerResults> {
   const removed: Record<string, string> = {};
   for (const k of OPENBLAS_OVERRIDES) if (process.env[k] !== undefined) removed[k] = process.env[k]!;
-  const results: PeerResults = { python: SYSTEM_PYTHON, openblas_env_removed: removed, missing: [] };
+  const results: PeerResults = { python: SYSTEM_PYTHON, openblas_env_removed: removed, missing: [], skipped: [] };
   if (!existsSync(SYSTEM_PYTHON)) {
     results.missing.push(`torch, numpy, pillow: ${SYSTEM_PYTHON} does not exist (install Debian's python3)`);
     return results;
   }
   const q = opts.quick;
-  opts.log('peers: PyTorch training (threads 1 and 2)');
-  results.torch = await runPeer<PeerTrain>(
-    'torch',
-    'torch_train.py',
-    ['--iterations', q ? '5' : '150'],
-    120_000,
-    results.missing,
-  );
-  opts.log('peers: NumPy training (BLAS threads 1 and 2)');
+  if (q) {
+    results.skipped.push('torch: --quick (run `npm run bench` for the PyTorch figure)');
+  } else {
+    opts.log('peers: PyTorch training (threads 1 and 2)');
+    results.torch = await runPeer<PeerTrain>(
+      'torch',
+      'torch_train.py',
+      ['--iterations', '150'],
+      180_000,
+      results.missing,
+    );
+  }
+  opts.log(`peers: NumPy training (BLAS threads ${q ? '1' : '1 and 2'})`);
   results.numpy = await runPeer<PeerTrain>(
     'numpy',
     'numpy_train.py',
-    ['--iterations', q ? '3' : '40'],
-    120_000,
+    q ? ['--iterations', '2', '--threads', '1'] : ['--iterations', '40'],
+    180_000,
     results.missing,
   );
   if (opts.jpegFolder) {
@@ -113,7 +119,7 @@ export async function benchPeers(opts: PeerOptions): Promise<PeerResults> {
       'pillow',
       'pillow_ingest.py',
       [opts.jpegFolder, '--repeats', q ? '1' : '3'],
-      120_000,
+      180_000,
       results.missing,
     );
   } else {

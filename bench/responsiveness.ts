@@ -1,27 +1,19 @@
 // Does the main thread stay responsive? The longest event-loop delay (perf_hooks'
-// monitorEventLoopDelay, 10 ms resolution) in this process's main thread while (a) training runs in
-// the worker thread via src-core/train/trainer.ts and (b) a folder import runs, cold and from the
-// cache. The main thread here stands for Electron's main process; the renderer is not measured.
+// monitorEventLoopDelay, 10 ms resolution) in this process's main thread while training runs in a
+// worker thread through src-core/train/trainer.ts, the way the app trains. (The import's figure comes
+// from ingest-same-files.ts, which watches the loop during every import pass.) The main thread here
+// stands for Electron's main process; the renderer is not measured.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { importFolders } from '../src-core/data/import.js';
+import { trainInWorker } from '../src-core/train/trainer.js';
 import { nowMs } from './stats.js';
+import { COURSE_HIDDEN, COURSE_M, syntheticPixels } from './train-workloads.js';
 
 export interface LoopDelay {
   max_ms: number;
   p99_ms: number;
   mean_ms: number;
   seconds: number;
-}
-
-export interface ImportResponsiveness {
-  import_cold: LoopDelay & { images: number };
-  import_cached: LoopDelay & { images: number };
-  /** Longest delay over all imports. */
-  import_max_ms: number;
 }
 
 /** Runs `task` and reports how late a 10 ms timer in this thread fired while it ran. */
@@ -36,33 +28,57 @@ export async function loopDelayDuring(task: () => Promise<unknown>): Promise<Loo
   }
   const seconds = (nowMs() - start) / 1000;
   // Histogram values are nanoseconds; an empty histogram (task shorter than one tick) reads 0.
-  const count = h.count;
+  const any = h.count > 0;
   return {
-    max_ms: count > 0 ? h.max / 1e6 : 0,
-    p99_ms: count > 0 ? h.percentile(99) / 1e6 : 0,
-    mean_ms: count > 0 ? h.mean / 1e6 : 0,
+    max_ms: any ? h.max / 1e6 : 0,
+    p99_ms: any ? h.percentile(99) / 1e6 : 0,
+    mean_ms: any ? h.mean / 1e6 : 0,
     seconds,
   };
 }
 
-export async function benchImportResponsiveness(folder: string): Promise<ImportResponsiveness> {
-  const cacheDir = mkdtempSync(join(tmpdir(), 'catnet-bench-cache-'));
-  try {
-    const folders = [{ path: folder, label: 1 as const }];
-    let images = 0;
-    const cold = await loopDelayDuring(async () => {
-      images = (await importFolders({ folders, cacheDir })).dataset.m;
-    });
-    let cachedImages = 0;
-    const cached = await loopDelayDuring(async () => {
-      cachedImages = (await importFolders({ folders, cacheDir })).dataset.m;
-    });
-    return {
-      import_cold: { ...cold, images },
-      import_cached: { ...cached, images: cachedImages },
-      import_max_ms: Math.max(cold.max_ms, cached.max_ms),
-    };
-  } finally {
-    rmSync(cacheDir, { recursive: true, force: true });
-  }
+export interface TrainingResponsiveness {
+  /** Full batch (the course's 209 examples) then mini-batch (batch 64) over `images` synthetic images. */
+  full_batch: LoopDelay & { progress_events: number };
+  mini_batch: LoopDelay & { progress_events: number; images: number };
+  max_ms: number;
+}
+
+/** Trains in the worker for about `ms` (cancelled then), with progress events handled here. */
+async function watchTraining(
+  images: number,
+  batchSize: number,
+  ms: number,
+): Promise<LoopDelay & { progress_events: number }> {
+  const { pixels, labels } = syntheticPixels(images);
+  const controller = new AbortController();
+  let events = 0;
+  const delay = await loopDelayDuring(async () => {
+    const timer = setTimeout(() => controller.abort(), ms);
+    try {
+      await trainInWorker(
+        { X: pixels, Y: Uint8Array.from(labels), m: images },
+        {
+          hiddenLayers: COURSE_HIDDEN,
+          activation: 'relu',
+          init: 'course',
+          learningRate: 0.0075,
+          iterations: 1_000_000,
+          batchSize,
+        },
+        { signal: controller.signal, onProgress: () => events++ },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  return { ...delay, progress_events: events };
+}
+
+export async function benchTrainingResponsiveness(quick: boolean): Promise<TrainingResponsiveness> {
+  const ms = quick ? 400 : 3000;
+  const images = quick ? 1000 : 20_000;
+  const full_batch = await watchTraining(COURSE_M, 0, ms);
+  const mini_batch = { ...(await watchTraining(images, 64, ms)), images };
+  return { full_batch, mini_batch, max_ms: Math.max(full_batch.max_ms, mini_batch.max_ms) };
 }

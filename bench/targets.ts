@@ -39,9 +39,10 @@ export function pick(section: unknown, path: string, sectionName: string): Measu
   if (section === undefined) return { missing: `the ${sectionName} section did not run` };
   let v: unknown = section;
   if (v && typeof v === 'object' && 'error' in v) return { missing: `${sectionName} failed: ${String(v.error)}` };
-  if (v && typeof v === 'object' && 'unavailable' in v) return { missing: String(v.unavailable) };
   for (const key of path.split('.')) {
     if (v && typeof v === 'object' && 'unavailable' in v) return { missing: String(v.unavailable) };
+    if (v && typeof v === 'object' && 'skipped' in v && typeof v.skipped === 'string')
+      return { missing: `skipped: ${String(v.skipped)}` };
     if (!v || typeof v !== 'object' || !(key in v)) return { missing: `${sectionName} has no ${path}` };
     v = (v as Record<string, unknown>)[key];
   }
@@ -64,16 +65,41 @@ export interface SectionResults {
   peers: unknown;
 }
 
+/**
+ * The worst of the two layer-1 GEMMs (forward Z1 = W1 X, backward dW1 = dZ1 X^T, both on the bytes)
+ * at the default ISA and all threads, as a share of the peak, from benchKernels()'s result.
+ */
+export function kernelsWorkloadPercent(kernels: unknown, peakGflops: number): Measured {
+  const threads = pick(kernels, 'native.threads', 'kernels');
+  if (typeof threads !== 'number') return threads;
+  const native = (kernels as { native: { default_isa: string; isa: Record<string, unknown> } }).native;
+  const entry = `native.isa.${native.default_isa}.threads_${threads}`;
+  const fwd = pick(kernels, `${entry}.forward_gemmU8_transB.gflops`, 'kernels');
+  const bwd = pick(kernels, `${entry}.backward_gemmU8.gflops`, 'kernels');
+  if (typeof fwd !== 'number') return fwd;
+  if (typeof bwd !== 'number') return bwd;
+  return (100 * Math.min(fwd, bwd)) / peakGflops;
+}
+
 /** 2.5 GB as MiB (the RSS figures are MiB). */
 const MEMORY_LIMIT_MB = 2.5 * 1024;
 
-export function evaluateTargets(r: SectionResults): { targets: Target[]; ratios: Record<string, Measured> } {
+export function evaluateTargets(
+  r: SectionResults,
+  peakGflops: number,
+): { targets: Target[]; ratios: Record<string, Measured> } {
   const catnetMs = pick(r.training, 'course_net.ms_per_iteration', 'training');
   const torchMs = pick(r.peers, 'torch.ms_per_iteration', 'peers');
   const numpyMs = pick(r.peers, 'numpy.ms_per_iteration', 'peers');
   const pillowRate = pick(r.peers, 'pillow.images_per_s', 'peers');
-  const ingestCold = pick(r.ingest, 'cold_images_per_s', 'ingest');
-  const ingestCached = pick(r.ingest, 'cached_images_per_s', 'ingest');
+  // benchIngest's figures (best of 3 passes) when it ran, else the single pass of ingest-same-files.ts.
+  const either = (path: string) => {
+    const own = pick(r.ingest, `bench_ingest.${path}`, 'ingest');
+    return typeof own === 'number' ? own : pick(r.ingest, `same_files.${path}`, 'ingest');
+  };
+  const ingestCold = either('cold_images_per_s');
+  const ingestCached = either('cached_images_per_s');
+  const coldCpu = pick(r.ingest, 'same_files.cold_cpu_utilisation', 'ingest');
   const folderRate = pick(r.inference, 'folder_images_per_s', 'inference');
   const scaling = (i: number) => pick(r.training, `scaling.cost_ratio_vs_smallest.${i}`, 'training');
   const images = (i: number) => pick(r.training, `scaling.runs.${i}.images`, 'training');
@@ -119,7 +145,7 @@ export function evaluateTargets(r: SectionResults): { targets: Target[]; ratios:
       'GEMM shapes of this workload (20x12288 by 12288xm and the transposed products), worst shape',
       '>= 60',
       '%',
-      pick(r.kernels, 'workload_min_percent_of_peak', 'kernels'),
+      kernelsWorkloadPercent(r.kernels, peakGflops),
       (v) => v >= 60,
     ),
     target(
@@ -161,6 +187,9 @@ export function evaluateTargets(r: SectionResults): { targets: Target[]; ratios:
       'ratio',
       ratios.ingest_vs_pillow,
       (v) => v >= 1,
+      typeof coldCpu === 'number'
+        ? `catnet's CPU use during the cold import: ${Math.round(100 * coldCpu)}% of all cores`
+        : undefined,
     ),
     target(
       'ingest_cached',

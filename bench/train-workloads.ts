@@ -1,9 +1,9 @@
 // The training workloads the benchmark times, each run inside one child process (see child.ts):
 // - course: the course's 4-layer net [12288, 20, 7, 5, 1] full batch on 209 examples, one iteration
 //   = forward + cost + backward + gradient-descent update, timed per iteration;
-// - scale: mini-batch epochs over N synthetic images (uint8, like an imported dataset), per-image
-//   cost and the process's peak RSS.
-// Both use the engine exactly as training does: nn/network.ts on the kernels getKernels() picks.
+// - scale: train() (src-core/train/train.ts, the app's loop) in mini-batch mode over N synthetic
+//   images (uint8, like an imported dataset): per-image cost and the process's peak RSS.
+// Both run on the kernels getKernels() picks (CATNET_BACKEND, CATNET_THREADS set by the parent).
 
 import { randomFillSync } from 'node:crypto';
 import type { BackendInfo, Kernels } from '../src-core/kernels/kernels.js';
@@ -13,6 +13,7 @@ import { initializeParameters } from '../src-core/nn/init.js';
 import { N_X } from '../src-core/nn/model.js';
 import { Network } from '../src-core/nn/network.js';
 import { Random } from '../src-core/nn/random.js';
+import { train } from '../src-core/train/train.js';
 import { median, nowMs, peakRssMb, quantile } from './stats.js';
 
 export const COURSE_HIDDEN = [20, 7, 5];
@@ -31,7 +32,8 @@ export function flopPerIteration(layerDims: readonly number[], m: number): numbe
 
 /** Uniform random bytes (m, n_x) and 0/1 labels: what an imported dataset looks like to the engine. */
 export function syntheticPixels(m: number, seed = 7): { pixels: Uint8Array; labels: Float32Array } {
-  const pixels = new Uint8Array(m * N_X);
+  // Shared memory, as the app's Dataset holds its pixels (a worker reads them without a copy).
+  const pixels = new Uint8Array(new SharedArrayBuffer(m * N_X));
   for (let off = 0; off < pixels.length; off += 1 << 26) {
     randomFillSync(pixels, off, Math.min(1 << 26, pixels.length - off));
   }
@@ -68,26 +70,36 @@ export interface CourseRun {
   final_cost: number;
 }
 
+/** The kernels of this process, or why they could not load (CATNET_BACKEND=native without the addon). */
+function kernelsOrReason(): Kernels | { unavailable: string } {
+  try {
+    return getKernels();
+  } catch (err) {
+    return { unavailable: (err as Error).message };
+  }
+}
+
 /** Times up to `iterations` full-batch iterations, stopping early after `budgetMs` (at least 2). */
-export function runCourse(iterations: number, budgetMs: number): CourseRun {
-  const kernels = getKernels();
-  const net = courseNetwork(COURSE_M, kernels);
-  const { pixels, labels } = syntheticPixels(COURSE_M);
+export function runCourse(iterations: number, budgetMs: number, m = COURSE_M): CourseRun | { unavailable: string } {
+  const kernels = kernelsOrReason();
+  if ('unavailable' in kernels) return kernels;
+  const net = courseNetwork(m, kernels);
+  const { pixels, labels } = syntheticPixels(m);
   const v = new Float32Array(net.paramSlab.length);
-  let J = step(net, kernels, pixels, labels, COURSE_M, v); // warm-up: thread pool, page faults
+  let J = step(net, kernels, pixels, labels, m, v); // warm-up: thread pool, page faults
   const samples: number[] = [];
   const start = nowMs();
   while (samples.length < iterations && (samples.length < 2 || nowMs() - start < budgetMs)) {
     const t0 = nowMs();
-    J = step(net, kernels, pixels, labels, COURSE_M, v);
+    J = step(net, kernels, pixels, labels, m, v);
     samples.push(nowMs() - t0);
   }
-  const flop = flopPerIteration(net.layerDims, COURSE_M);
+  const flop = flopPerIteration(net.layerDims, m);
   const ms = median(samples);
   return {
     backend: kernels.info,
     layer_dims: [...net.layerDims],
-    m: COURSE_M,
+    m,
     iterations: samples.length,
     ms_median: ms,
     ms_min: Math.min(...samples),
@@ -105,7 +117,6 @@ export interface ScaleRun {
   /** Examples trained on in the timed part (several epochs for small sets, maybe part of one for large). */
   examples: number;
   epochs: number;
-  partial_epoch: boolean;
   seconds: number;
   us_per_image: number;
   peak_rss_mb: number;
@@ -114,63 +125,61 @@ export interface ScaleRun {
 }
 
 /**
- * Mini-batch gradient descent over `images` synthetic images: each epoch shuffles, then for every
- * batch gathers its rows (bytes) and takes one step. Runs whole epochs until `minMs` has passed,
- * but stops inside an epoch once `budgetMs` has (reported as a partial epoch).
+ * train() in mini-batch mode (batch `batch`, plain gradient descent, the course net) over `images`
+ * synthetic images. It is cancelled at the first progress report after `minMs` once a whole epoch
+ * is done, or after `budgetMs` even inside the first epoch. The cost per image comes from that
+ * progress report (updates x batch over train()'s own elapsed time), so setup and the final
+ * whole-set evaluation are not counted.
  */
-export function runScale(images: number, batch: number, minMs: number, budgetMs: number): ScaleRun {
-  const kernels = getKernels();
-  const net = courseNetwork(batch, kernels);
+export async function runScale(
+  images: number,
+  batch: number,
+  minMs: number,
+  budgetMs: number,
+): Promise<ScaleRun | { unavailable: string }> {
+  const kernels = kernelsOrReason();
+  if ('unavailable' in kernels) return kernels;
   const { pixels, labels } = syntheticPixels(images);
-  const Xb = new Uint8Array(batch * N_X);
-  const Yb = new Float32Array(batch);
-  const v = new Float32Array(net.paramSlab.length);
-  const order = new Uint32Array(images);
-  for (let i = 0; i < images; i++) order[i] = i;
-  const rng = new Random(3);
-
-  const trainBatch = (from: number, mb: number): number => {
-    for (let r = 0; r < mb; r++) {
-      const i = order[from + r];
-      Xb.set(pixels.subarray(i * N_X, (i + 1) * N_X), r * N_X);
-      Yb[r] = labels[i];
-    }
-    return step(net, kernels, Xb, Yb, mb, v);
-  };
-  trainBatch(0, Math.min(batch, images)); // warm-up
-
+  const Y = Uint8Array.from(labels);
+  const controller = new AbortController();
+  const stepsPerEpoch = Math.ceil(images / batch);
   let examples = 0;
-  let J = Number.NaN;
-  let partial = false;
-  const start = nowMs();
-  epochs: for (;;) {
-    for (let i = images - 1; i > 0; i--) {
-      const j = Math.floor(rng.uniform() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    for (let from = 0; from < images; from += batch) {
-      const mb = Math.min(batch, images - from);
-      J = trainBatch(from, mb);
-      examples += mb;
-      if (nowMs() - start > budgetMs && examples % images !== 0) {
-        partial = true;
-        break epochs;
-      }
-    }
-    if (nowMs() - start >= minMs) break;
-  }
-  const seconds = (nowMs() - start) / 1000;
+  let seconds = 0;
+  let cost = Number.NaN;
+  await train(
+    { X: pixels, Y, m: images },
+    {
+      hiddenLayers: COURSE_HIDDEN,
+      activation: 'relu',
+      init: 'course',
+      learningRate: LEARNING_RATE,
+      iterations: 1_000_000,
+      batchSize: batch,
+      progressIntervalMs: 100,
+    },
+    {
+      kernels,
+      signal: controller.signal,
+      onProgress: (p) => {
+        const fullEpochs = Math.floor(p.iteration / stepsPerEpoch); // every batch but an epoch's last is full
+        examples = fullEpochs * images + (p.iteration - fullEpochs * stepsPerEpoch) * batch;
+        seconds = p.elapsedSeconds;
+        cost = p.cost;
+        const ms = seconds * 1000;
+        if ((ms >= minMs && examples >= images) || ms >= budgetMs) controller.abort();
+      },
+    },
+  );
   return {
     backend: kernels.info,
     images,
     batch,
     examples,
     epochs: examples / images,
-    partial_epoch: partial,
     seconds,
     us_per_image: (seconds * 1e6) / examples,
     peak_rss_mb: peakRssMb(),
     dataset_mb: pixels.length / 2 ** 20,
-    final_cost: J,
+    final_cost: cost,
   };
 }

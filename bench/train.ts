@@ -5,7 +5,7 @@
 import type { BackendInfo } from '../src-core/kernels/kernels.js';
 import { runChild } from './child.js';
 import { round } from './stats.js';
-import type { CourseRun, ScaleRun } from './train-workloads.js';
+import { COURSE_M, type CourseRun, type ScaleRun } from './train-workloads.js';
 
 export interface Unavailable {
   unavailable: string;
@@ -24,13 +24,15 @@ export interface TrainingResults {
     percent_of_peak: number;
   };
   threads: { one_ms: number; two_ms: number; speedup: number; backend: BackendInfo } | Unavailable;
-  scaling: {
-    batch: number;
-    runs: ScaleRun[];
-    /** us_per_image of each run divided by the smallest run's. */
-    cost_ratio_vs_smallest: number[];
-    peak_rss_mb_largest: number;
-  };
+  scaling:
+    | {
+        batch: number;
+        runs: ScaleRun[];
+        /** us_per_image of each run divided by the smallest run's. */
+        cost_ratio_vs_smallest: number[];
+        peak_rss_mb_largest: number;
+      }
+    | Unavailable;
 }
 
 export interface TrainingOptions {
@@ -39,65 +41,36 @@ export interface TrainingOptions {
   log: (line: string) => void;
 }
 
-const BATCH = 256;
+type Env = Record<string, string | undefined>;
 
-export async function benchTraining(opts: TrainingOptions): Promise<TrainingResults> {
+function course(env: Env, iterations: number, budgetMs: number, m = COURSE_M) {
+  return runChild<CourseRun | Unavailable>(
+    'course',
+    ['--iterations', String(iterations), '--budget-ms', String(budgetMs), '--m', String(m)],
+    { env, timeoutMs: 300_000 },
+  );
+}
+
+async function scaling(opts: TrainingOptions): Promise<TrainingResults['scaling']> {
   const { quick, log } = opts;
-  const course = (env: Record<string, string | undefined>, iterations: number, budgetMs: number) =>
-    runChild<CourseRun>('course', ['--iterations', String(iterations), '--budget-ms', String(budgetMs)], {
-      env,
-      timeoutMs: 300_000,
-    });
-
-  log('training: course 4-layer net, native backend');
-  let native: CourseRun | Unavailable = await course(
-    { CATNET_BACKEND: 'native', CATNET_THREADS: undefined },
-    quick ? 5 : 400,
-    quick ? 300 : 3000,
-  );
-  if (native.backend.backend !== 'native')
-    native = { unavailable: `native kernels did not load: ${native.backend.reason ?? 'no reason given'}` };
-  log('training: course 4-layer net, reference (TypeScript) backend');
-  const reference = await course(
-    { CATNET_BACKEND: 'reference', CATNET_THREADS: undefined },
-    quick ? 1 : 5,
-    quick ? 0 : 3000,
-  );
-
-  const candidates = [native, reference].filter((r): r is CourseRun => 'ms_median' in r);
-  const best = candidates.reduce((a, b) => (b.ms_median < a.ms_median ? b : a));
-
-  let threads: TrainingResults['threads'];
-  if ('ms_median' in native) {
-    log('training: native backend at CATNET_THREADS=1 and 2');
-    const one = await course({ CATNET_BACKEND: 'native', CATNET_THREADS: '1' }, quick ? 5 : 300, quick ? 300 : 3000);
-    const two = await course({ CATNET_BACKEND: 'native', CATNET_THREADS: '2' }, quick ? 5 : 300, quick ? 300 : 3000);
-    threads = {
-      one_ms: one.ms_median,
-      two_ms: two.ms_median,
-      speedup: one.ms_median / two.ms_median,
-      backend: two.backend,
-    };
-  } else {
-    threads = { unavailable: `thread scaling needs the native backend (${native.unavailable})` };
-  }
-
-  const sizes = quick ? [200, 2000, 20_000] : [1000, 10_000, 100_000];
-  const minMs = quick ? 300 : 3000;
-  const budgetMs = quick ? 1500 : 60_000;
+  const batch = quick ? 32 : 256;
+  const sizes = quick ? [100, 300, 1000] : [1000, 10_000, 100_000];
+  const minMs = quick ? 100 : 3000;
+  const budgetMs = quick ? 300 : 60_000;
   const runs: ScaleRun[] = [];
   for (const images of sizes) {
+    // ETA from the first run's per-image cost: at least minMs, at most budgetMs, plus making the data.
     const eta = runs.length
-      ? ` (about ${Math.ceil(Math.min(budgetMs / 1000, Math.max(minMs / 1000, (runs[0].us_per_image * images) / 1e6)) + images / 100_000)} s)`
+      ? ` (about ${Math.ceil(Math.min(budgetMs, Math.max(minMs, (runs[0].us_per_image * images) / 1e3)) / 1000 + images / 50_000)} s)`
       : '';
-    log(`training: mini-batch epochs over ${images.toLocaleString('en')} synthetic images, batch ${BATCH}${eta}`);
-    const run = await runChild<ScaleRun>(
+    log(`training: mini-batch epochs over ${images.toLocaleString('en')} synthetic images, batch ${batch}${eta}`);
+    const run = await runChild<ScaleRun | Unavailable>(
       'scale',
       [
         '--images',
         String(images),
         '--batch',
-        String(BATCH),
+        String(batch),
         '--min-ms',
         String(minMs),
         '--budget-ms',
@@ -105,10 +78,52 @@ export async function benchTraining(opts: TrainingOptions): Promise<TrainingResu
       ],
       { timeoutMs: budgetMs + 300_000 },
     );
+    if ('unavailable' in run) return run;
     log(
       `training: ${images} images: ${round(run.us_per_image)} us/image over ${round(run.epochs, 3)} epochs, peak RSS ${Math.round(run.peak_rss_mb)} MB`,
     );
     runs.push(run);
+  }
+  return {
+    batch,
+    runs,
+    cost_ratio_vs_smallest: runs.map((r) => r.us_per_image / runs[0].us_per_image),
+    peak_rss_mb_largest: runs[runs.length - 1].peak_rss_mb,
+  };
+}
+
+export async function benchTraining(opts: TrainingOptions): Promise<TrainingResults> {
+  const { quick, log } = opts;
+  log('training: course 4-layer net, native backend');
+  const native = await course(
+    { CATNET_BACKEND: 'native', CATNET_THREADS: undefined },
+    quick ? 5 : 400,
+    quick ? 200 : 3000,
+  );
+  log('training: course 4-layer net, reference (TypeScript) backend');
+  const reference = await course(
+    { CATNET_BACKEND: 'reference', CATNET_THREADS: undefined },
+    quick ? 1 : 5,
+    quick ? 0 : 3000,
+    quick ? 16 : COURSE_M,
+  );
+
+  const candidates = [native, reference].filter((r): r is CourseRun => 'ms_median' in r && r.m === COURSE_M);
+  const best = candidates.length
+    ? candidates.reduce((a, b) => (b.ms_median < a.ms_median ? b : a))
+    : (reference as CourseRun);
+
+  let threads: TrainingResults['threads'];
+  if ('ms_median' in native) {
+    log('training: native backend at CATNET_THREADS=1 and 2');
+    const one = await course({ CATNET_BACKEND: 'native', CATNET_THREADS: '1' }, quick ? 3 : 300, quick ? 100 : 3000);
+    const two = await course({ CATNET_BACKEND: 'native', CATNET_THREADS: '2' }, quick ? 3 : 300, quick ? 100 : 3000);
+    threads =
+      'ms_median' in one && 'ms_median' in two
+        ? { one_ms: one.ms_median, two_ms: two.ms_median, speedup: one.ms_median / two.ms_median, backend: two.backend }
+        : { unavailable: 'the native backend did not load with CATNET_THREADS set' };
+  } else {
+    threads = { unavailable: `thread scaling needs the native backend (${native.unavailable})` };
   }
 
   return {
@@ -123,11 +138,6 @@ export async function benchTraining(opts: TrainingOptions): Promise<TrainingResu
       percent_of_peak: (100 * best.gflops) / opts.peakGflops,
     },
     threads,
-    scaling: {
-      batch: BATCH,
-      runs,
-      cost_ratio_vs_smallest: runs.map((r) => r.us_per_image / runs[0].us_per_image),
-      peak_rss_mb_largest: runs[runs.length - 1].peak_rss_mb,
-    },
+    scaling: await scaling(opts),
   };
 }
