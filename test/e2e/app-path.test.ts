@@ -83,7 +83,8 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
   const shot = async (name: string): Promise<string> => {
     step++;
     const file = join(OUT, `${String(step).padStart(2, '0')}-${name}.png`);
-    // From the top, so the sticky right-hand column sits where a user sees it.
+    // From the top, so the sticky right-hand column sits where a user sees it; no hover effects.
+    await page.mouse.move(0, 0);
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: file, fullPage: true });
     return file;
