@@ -1,0 +1,82 @@
+// Target evaluation against hand-made section results: met / not met at the bounds, and a missing
+// figure reported as not measured with the reason.
+
+import { describe, expect, it } from 'vitest';
+import { evaluateTargets, pick, ratio } from '../../bench/targets.js';
+
+const kernels = (fwd: number, bwd: number) => ({
+  native: {
+    default_isa: 'avx512',
+    threads: 2,
+    isa: { avx512: { threads_2: { forward_gemmU8_transB: { gflops: fwd }, backward_gemmU8: { gflops: bwd } } } },
+  },
+});
+
+function results(overrides: Record<string, unknown> = {}) {
+  return {
+    training: {
+      course_net: { ms_per_iteration: 1.0, percent_of_peak: 51 },
+      threads: { speedup: 1.7 },
+      scaling: {
+        runs: [{ images: 1000 }, { images: 10000 }, { images: 100000 }],
+        cost_ratio_vs_smallest: [1, 1.2, 1.21],
+        peak_rss_mb_largest: 2559,
+      },
+    },
+    kernels: kernels(240, 250),
+    ingest: { same_files: { cold_images_per_s: 1300, cached_images_per_s: 50000 } },
+    inference: { single_image_ms_median: 4.9, folder_images_per_s: 1170 },
+    responsiveness: { training: { max_ms: 50 }, import_max_ms: 51 },
+    peers: { torch: { ms_per_iteration: 2 }, pillow: { images_per_s: 1300 } },
+    ...overrides,
+  };
+}
+
+describe('evaluateTargets', () => {
+  it('applies each bound inclusively or strictly as the issue writes it', () => {
+    const { targets, ratios } = evaluateTargets(results(), 400);
+    const met = Object.fromEntries(targets.map((t) => [t.id, t.met]));
+    expect(met).toEqual({
+      train_course_ms: true,
+      train_course_percent_of_peak: true,
+      train_vs_torch: true, // 1.0 / 2 = 0.5
+      gemm_workload_percent_of_peak: true, // min(240, 250) / 400 = 60 %
+      threads_speedup: true,
+      scaling_10x: true,
+      scaling_100x: false,
+      memory_largest_mb: true,
+      ingest_vs_pillow: true,
+      ingest_cached: true,
+      inference_single_ms: true,
+      folder_predict_vs_ingest: true, // 1170 / 1300 = 0.9
+      responsive_training_ms: true,
+      responsive_import_ms: false,
+    });
+    expect(ratios.train_speedup_vs_torch).toBe(2);
+    expect(targets.find((t) => t.id === 'gemm_workload_percent_of_peak')?.measured).toBe(60);
+  });
+
+  it('reports a failed section, a skipped one and an unavailable figure as not measured, with why', () => {
+    const { targets } = evaluateTargets(
+      results({
+        peers: { missing: ['torch: not installed'], skipped: [] },
+        kernels: { skipped: '--quick' },
+        training: { error: 'child crashed' },
+      }),
+      400,
+    );
+    const byId = Object.fromEntries(targets.map((t) => [t.id, t]));
+    expect(byId.train_vs_torch).toMatchObject({ met: false, measured: null });
+    expect(byId.train_vs_torch.note).toMatch(/training failed: child crashed/);
+    expect(byId.gemm_workload_percent_of_peak.note).toMatch(/skipped: --quick/);
+    expect(byId.ingest_vs_pillow.note).toMatch(/peers has no pillow.images_per_s/);
+    expect(byId.inference_single_ms.met).toBe(true);
+  });
+
+  it('pick and ratio pass reasons through', () => {
+    expect(pick({ a: { unavailable: 'no addon' } }, 'a.b', 's')).toEqual({ missing: 'no addon' });
+    expect(pick(undefined, 'a', 's')).toEqual({ missing: 'the s section did not run' });
+    expect(ratio(6, 3)).toBe(2);
+    expect(ratio({ missing: 'x' }, 3)).toEqual({ missing: 'x' });
+  });
+});
