@@ -2,7 +2,7 @@
 // failed write leaves the old file untouched.
 
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -25,4 +25,40 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`Could not write ${path}: ${why}. Check that the folder exists and is writable.`);
   }
+}
+
+/** Whether process `pid` still runs (EPERM: it does, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files writeFileAtomic left next to `path` when the writing process died
+ * mid-write (killed, crashed, power cut): `.<name>.<pid>.<random>.tmp` whose pid no longer runs.
+ * Called at start-up; `path` itself is never touched. Returns the paths removed; never throws.
+ */
+export async function removeStaleTemporaries(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const removed: string[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
+    const tmp = join(dir, name);
+    if (
+      await unlink(tmp).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(tmp);
+  }
+  return removed;
 }

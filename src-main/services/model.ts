@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeStaleTemporaries } from '../../src-core/fsio/atomic.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
 import { exportOnnx } from '../../src-core/onnx/export.js';
@@ -49,6 +50,7 @@ export class ModelKeeper {
   /** Reads last-model.onnx when the project says there was a model; a problem is returned as a notice. */
   async restore(expected: boolean): Promise<string | undefined> {
     this.model = null;
+    await removeStaleTemporaries(this.lastModelPath); // left by a save the app was killed in
     if (!expected) return undefined;
     if (!existsSync(this.lastModelPath))
       return `The last model (${this.lastModelPath}) is missing; train again or open an .onnx file.`;
@@ -62,8 +64,9 @@ export class ModelKeeper {
 
   /** Makes `model` current and saves it as the last model (verified on `sample`). */
   async replace(model: Model, sample: { pixels: Uint8Array; m: number }): Promise<void> {
-    this.model = model;
+    // Current only once saved: a failed save (full disk, read-only folder) keeps the previous model.
     await saveModel(this.lastModelPath, model, sample.pixels, sample.m);
+    this.model = model;
   }
 
   /**

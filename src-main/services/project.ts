@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../../src-core/fsio/atomic.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../../src-core/fsio/atomic.js';
 import type { ModelInfo, TrainingRunSummary } from '../contract.js';
 import { DEFAULT_SETTINGS, Role, TrainSettings } from '../contract.js';
 
@@ -90,6 +90,7 @@ export class ProjectStore {
 
   /** Reads project.json; a missing file is a new project, a bad one is moved aside (never deleted). */
   async load(): Promise<LoadedProject> {
+    await removeStaleTemporaries(this.file); // left by a save the app was killed in
     if (!existsSync(this.file)) return { project: emptyProject() };
     let problem: string;
     try {

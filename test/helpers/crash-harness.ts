@@ -37,6 +37,28 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * Bundles a TypeScript script (path relative to the repository) into dist/test/<name>-<pid>-<time>.mjs
+ * so `node` can run it in a child process (packages stay external); the caller removes it.
+ */
+export async function bundleTestScript(entry: string): Promise<string> {
+  const dir = join(ROOT, 'dist', 'test');
+  mkdirSync(dir, { recursive: true });
+  const name = entry.split('/').at(-1)!.replace(/\.ts$/, '');
+  const script = join(dir, `${name}-${process.pid}-${Date.now()}.mjs`);
+  await esbuild.build({
+    entryPoints: [join(ROOT, entry)],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return script;
+}
+
 export class CrashHarness {
   private child: ChildProcess | null = null;
   private ready: Promise<void> | null = null;
@@ -50,20 +72,7 @@ export class CrashHarness {
 
   /** Bundles the child script (dist/test, removed by stop()) and starts the first child. */
   static async start(): Promise<CrashHarness> {
-    const dir = join(ROOT, 'dist', 'test');
-    mkdirSync(dir, { recursive: true });
-    const script = join(dir, `crash-child-${process.pid}-${Date.now()}.mjs`);
-    await esbuild.build({
-      entryPoints: [join(ROOT, 'test/reliability/crash-child.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-    });
-    const harness = new CrashHarness(script);
+    const harness = new CrashHarness(await bundleTestScript('test/reliability/crash-child.ts'));
     await harness.spawn();
     return harness;
   }
