@@ -26,7 +26,10 @@ export const MIN_PER_CLASS = 10;
 export class Dataset {
   /** Number of examples. */
   readonly m: number;
-  /** (m, n_x) row-major uint8, HWC per row, backed by a SharedArrayBuffer. */
+  /**
+   * (m, n_x) row-major uint8, HWC per row, backed by a SharedArrayBuffer. May be a view of a larger
+   * buffer (the import sizes it for every file listed): use this view, not `pixels.buffer` alone.
+   */
   readonly pixels: Uint8Array;
   /** (m) 1 = positive class (classNames[0]), 0 = negative. */
   readonly labels: Uint8Array;

@@ -58,7 +58,7 @@ export interface ImportOptions {
 
 /** What happened to one listed file. */
 export interface TaskResult {
-  /** Accepted and decoded now: its vector. */
+  /** Accepted and decoded now: its vector (until it is copied into the Dataset). */
   vector?: Uint8Array;
   /** Accepted from the cache: its entry (vector number and CRC). */
   hit?: CacheEntry;
@@ -67,7 +67,7 @@ export interface TaskResult {
   fromCache: boolean;
   /** Size and mtime the verdict belongs to (absent: verdict not cacheable). */
   stat?: { size: number; mtimeMs: number };
-  /** Row in the Dataset (accepted only), and that row's CRC-32. */
+  /** Row in the Dataset (accepted only; first the task's slot, then compacted), and that row's CRC-32. */
   row?: number;
   crc?: number;
 }
@@ -179,6 +179,11 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       return { reason, message: fsErrorMessage(reason, err), fromCache: false };
     }
   };
+  // Every task owns the slot `i` of a shared buffer sized for all of them (pages never written cost no
+  // memory); accepted slots are compacted into rows at the end, so decoded vectors are copied once and
+  // dropped at once, and peak memory stays about one Dataset.
+  let pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, total * N_X)), 0, total * N_X);
+
   // 3a. Cache hits: a synchronous lstat each (a few microseconds, far cheaper than a thread-pool round
   // trip), in slices of at most ~8 ms so the event loop keeps turning.
   const misses: number[] = [];
@@ -195,7 +200,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       const stat = { size: cached.size, mtimeMs: cached.mtimeMs };
       results[i] = cached.reason
         ? { reason: cached.reason, message: cached.message, fromCache: true, stat }
-        : { hit: cached, fromCache: true, stat, crc: cached.crc };
+        : { hit: cached, fromCache: true, stat, crc: cached.crc, row: i };
       done++;
       progress(folder, false);
     }
@@ -209,7 +214,13 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     concurrency,
     async (k) => {
       const i = misses[k];
-      results[i] = await decode(tasks[i].file.fsPath);
+      const r = await decode(tasks[i].file.fsPath);
+      if (r.vector) {
+        pixels.set(r.vector, i * N_X);
+        r.vector = undefined;
+        r.row = i;
+      }
+      results[i] = r;
       done++;
       progress(tasks[i].folder, false);
     },
@@ -218,10 +229,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   phase('decode');
   if (total > 0) progress(tasks[total - 1].folder, true);
 
-  // 4. Rows in scan order; cached vectors read straight into them, each checked against its CRC.
-  let m = 0;
-  for (const r of results) if (r.vector || r.hit) r.row = m++;
-  let pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
+  // 4. Cached vectors read straight into their slots, each checked against its CRC.
   const damaged = new Set<number>();
   for (let f = 0; f < scans.length; f++) {
     const runs: VectorRun[] = [];
@@ -243,9 +251,6 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     for (const r of hits)
       if (!readOk || crc32(pixels.subarray(r.row! * N_X, (r.row! + 1) * N_X)) !== r.hit!.crc) damaged.add(f);
   }
-  results.forEach((r) => {
-    if (r.vector) pixels.set(r.vector, r.row! * N_X);
-  });
   // A damaged vector block: decode that folder's hits again (rare; the cache is then rewritten).
   for (const f of damaged) {
     warnings.push(`The image cache for ${scans[f].folder} was damaged (a vector failed its checksum); it was rebuilt.`);
@@ -256,23 +261,21 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       concurrency,
       async (k) => {
         const i = redo[k];
-        const row = results[i].row!;
         const fresh = await decode(tasks[i].file.fsPath);
-        if (fresh.vector) pixels.set(fresh.vector, row * N_X);
-        results[i] = { ...fresh, vector: undefined, row: fresh.vector ? row : undefined };
+        if (fresh.vector) pixels.set(fresh.vector, i * N_X);
+        results[i] = { ...fresh, vector: undefined, row: fresh.vector ? i : undefined };
       },
       signal,
     );
   }
-  // Rows lost when a re-decode failed: close the gaps, keeping scan order.
-  let rows = 0;
+  // Slots -> rows: close the gaps left by skipped files, keeping scan order.
+  let m = 0;
   for (const r of results)
     if (r.row !== undefined) {
-      if (r.row !== rows) pixels.copyWithin(rows * N_X, r.row * N_X, (r.row + 1) * N_X);
-      r.row = rows++;
+      if (r.row !== m) pixels.copyWithin(m * N_X, r.row * N_X, (r.row + 1) * N_X);
+      r.row = m++;
     }
-  if (rows !== m) pixels = pixels.subarray(0, rows * N_X);
-  m = rows;
+  pixels = pixels.subarray(0, m * N_X);
 
   phase('readCache');
 
