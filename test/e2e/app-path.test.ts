@@ -1,7 +1,8 @@
 // The user's whole path in a real Chromium against browser mode: add two class folders by path (and
 // test folders), read counts and the import report, pick the 4-layer preset, train and watch the
 // chart move, stop, train to completion, evaluate at another threshold, classify an image, export an
-// .onnx, open it again and get the same probability. Screenshots of each step go to test-output/e2e/
+// .onnx, open it again and get the same probability, classify an uploaded file, reload (the project is
+// restored) and start a new project. Screenshots of each step go to test-output/e2e/
 // (CATNET_UPDATE_SCREENSHOT=1 also writes the README's docs/screenshot.png).
 
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -117,7 +118,9 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('imports, trains, evaluates, classifies, exports and reopens the model', { timeout: 600_000 }, async () => {
+  it('imports, trains, evaluates, classifies, exports, reopens, uploads, reloads and starts anew', {
+    timeout: 600_000,
+  }, async () => {
     onTestFailed(async () => {
       await shot('failure').catch(() => undefined);
       console.warn(`e2e failed; page problems: ${JSON.stringify(problems)}; server stderr:\n${server.stderr()}`);
@@ -211,13 +214,33 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     const p2 = Number(await probability.getAttribute('data-value'));
     expect(Math.abs(p2 - p1)).toBeLessThan(1e-5);
     const final = await shot('reopened');
-
-    expect(problems).toEqual([]);
     if (process.env.CATNET_UPDATE_SCREENSHOT === '1') {
       // The README's picture: palette PNG, well under 300 KB.
       const png = await sharp(final).png({ palette: true, quality: 65, compressionLevel: 9, effort: 10 }).toBuffer();
       expect(png.length).toBeLessThan(300 * 1024);
       writeFileSync('docs/screenshot.png', png);
     }
+
+    // A file from the browser (uploaded bytes): a sun picture the model has not seen is called Sun.
+    const upload = join(work, 'upload-sun.png');
+    await sharp(picture('sun', 9999, 80, 80), { raw: { width: 80, height: 80, channels: 3 } })
+      .png()
+      .toFile(upload);
+    await page.getByTestId('classify-file-input').setInputFiles(upload);
+    await expect
+      .poll(() => page.getByTestId('prediction').textContent(), { timeout: 30_000 })
+      .toContain('upload-sun.png');
+    expect(await text('prediction-label')).toBe('Sun');
+
+    // The project survives a reload (restored from getProject), and New project empties it.
+    await page.reload();
+    await expect.poll(() => text('count-train-positive'), { timeout: 30_000 }).toBe('40 images');
+    await expect.poll(() => text('model-source')).toContain('sun-or-sea.onnx');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('new-project-button').click();
+    await expect.poll(() => text('count-train-positive'), { timeout: 30_000 }).toBe('0 images');
+    expect(await text('model-info')).toContain('No model');
+
+    expect(problems).toEqual([]);
   });
 });
