@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadModelFile, saveModel } from '../../src-core/onnx/model-file.js';
 import { Backend } from '../../src-main/backend.js';
 import { LAST_MODEL_FILE } from '../../src-main/services/model.js';
