@@ -116,7 +116,10 @@ export class Backend {
     for (const path of this.saved.removedImages) this.library.removed.add(path);
     for (const folder of this.saved.folders) {
       try {
-        await this.library.addFolder(folder.role, folder.path, { classNames: this.saved.classNames });
+        await this.library.addFolder(folder.role, folder.path, {
+          classNames: this.saved.classNames,
+          onProgress: (role, path, p) => this.emitImportProgress(role, path, p),
+        });
       } catch (error) {
         this.notices.push(`The folder ${folder.path} could not be imported again (${messageOf(error)}).`);
       }
@@ -126,6 +129,12 @@ export class Backend {
       this.notices.push(notice);
       this.saved.model = null;
     }
+    // A UI that connected while the folders were re-imported gets the complete project.
+    this.events.emit({ type: 'project', project: this.projectState() });
+  }
+
+  private emitImportProgress(role: Role, folder: string, p: { done: number; total: number; rate: number }): void {
+    this.events.emit({ type: 'import-progress', role, folder, done: p.done, total: p.total, rate: p.rate });
   }
 
   /** Saves and tells every transport; returns the new state. */
@@ -227,15 +236,7 @@ export class Backend {
         if (folder === null) return null;
         const report = await this.library.addFolder(role, folder, {
           classNames: this.saved.classNames,
-          onProgress: (r, f, p) =>
-            this.events.emit({
-              type: 'import-progress',
-              role: r,
-              folder: f,
-              done: p.done,
-              total: p.total,
-              rate: p.rate,
-            }),
+          onProgress: (r, f, p) => this.emitImportProgress(r, f, p),
         });
         await this.changed();
         this.events.emit({ type: 'import-done', report });
@@ -279,7 +280,10 @@ export class Backend {
           ['train-positive', folders.positive],
           ['train-negative', folders.negative],
         ] as const) {
-          const report = await this.library.addFolder(role, folder, { classNames: DEMO_CLASS_NAMES });
+          const report = await this.library.addFolder(role, folder, {
+            classNames: DEMO_CLASS_NAMES,
+            onProgress: (r, f, p) => this.emitImportProgress(r, f, p),
+          });
           this.events.emit({ type: 'import-done', report });
         }
         return this.changed();

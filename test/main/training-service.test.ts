@@ -182,7 +182,7 @@ describe('training service', () => {
     });
     const started = performance.now();
     let i = 0;
-    while (performance.now() - started < 450) {
+    while (performance.now() - started < 450 || i < 40) {
       manual!.onProgress({
         iteration: ++i,
         iterations: 1_000_000,
@@ -206,7 +206,8 @@ describe('training service', () => {
       etaSeconds: 0,
     });
     off();
-    expect(i).toBeGreaterThan(50);
+    // many more reports than events: the rest were dropped
+    expect(stamps.length).toBeLessThan(i / 2);
     expect(stamps.length).toBeGreaterThanOrEqual(3);
     for (let k = 1; k < stamps.length - 1; k++) expect(stamps[k]! - stamps[k - 1]!).toBeGreaterThanOrEqual(99);
     const last = events.filter((e) => e.type === 'train-progress').at(-1) as Extract<
