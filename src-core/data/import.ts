@@ -31,7 +31,7 @@ import { buildReport } from './report-builder.js';
 export interface ImportProgress {
   done: number;
   total: number;
-  /** Files per second since the first file. */
+  /** Files per second over about the last two seconds. */
   rate: number;
   /** The folder (as given) of the file just finished. */
   folder: string;
@@ -149,14 +149,18 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   const progressMs = options.progressMs ?? 100;
   let done = 0;
   let lastProgress = -Infinity;
-  const tStart = performance.now();
+  // Rate over roughly the last two seconds: (time ms, done) at each report, oldest first.
+  const recent: [number, number][] = [[performance.now(), 0]];
   const progress = (folder: number, force: boolean) => {
     if (!options.onProgress) return;
     const now = performance.now();
     if (!force && now - lastProgress < progressMs) return;
     lastProgress = now;
-    const seconds = (now - tStart) / 1000;
-    options.onProgress({ done, total, rate: seconds > 0 ? done / seconds : 0, folder: options.folders[folder].path });
+    while (recent.length > 1 && now - recent[1][0] >= 2000) recent.shift();
+    const [t, d] = recent[0];
+    recent.push([now, done]);
+    const rate = now > t ? ((done - d) * 1000) / (now - t) : 0;
+    options.onProgress({ done, total, rate, folder: options.folders[folder].path });
   };
   const decode = async (fsPath: string | Buffer): Promise<TaskResult> => {
     let stat: TaskResult['stat'];

@@ -188,6 +188,8 @@ describe('importFolders on a folder of every bad input', () => {
           if (progressCalls++ === 0) unlinkSync(join(pos, 'zzz-vanishes.png')); // deleted mid-import
           expect(p.done).toBeGreaterThanOrEqual(lastDone);
           expect(p.done).toBeLessThanOrEqual(p.total);
+          expect(Number.isFinite(p.rate) && p.rate >= 0).toBe(true);
+          expect([pos, neg]).toContain(p.folder);
           lastDone = p.done;
         },
       });
