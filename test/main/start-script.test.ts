@@ -1,0 +1,43 @@
+// `npm start`'s launcher (scripts/start.mjs): without an Electron binary it prints one sentence that
+// names the fix and browser mode, exit code 1, no stack; with one (a stand-in script here) it runs
+// it on the app folder and passes its exit code through.
+
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const run = (env: Record<string, string>) =>
+  spawnSync(process.execPath, ['scripts/start.mjs', '--flag'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+
+describe('scripts/start.mjs', () => {
+  it('explains a missing Electron binary in one sentence and exits 1', () => {
+    const result = run({ ELECTRON_OVERRIDE_DIST_PATH: join(tmpdir(), 'no-electron-here') });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^catnet cannot start the desktop app: /);
+    expect(lines[0]).toContain('ELECTRON_OVERRIDE_DIST_PATH');
+    expect(lines[0]).toContain('npm run web');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'runs the Electron binary on the app folder and passes its exit code',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'catnet-fake-electron-'));
+      try {
+        const fake = join(dir, process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron');
+        await writeFile(fake, '#!/bin/sh\necho "args: $*"\nexit 3\n');
+        await chmod(fake, 0o755);
+        const result = run({ ELECTRON_OVERRIDE_DIST_PATH: dir });
+        expect(result.stdout.trim()).toBe(`args: ${resolve('.')} --flag`);
+        expect(result.status).toBe(3);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+});
