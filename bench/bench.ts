@@ -14,7 +14,7 @@ import { benchIngest } from './ingest.js';
 import { ensureJpegFixture } from './ingest-fixture.js';
 import { benchIngestSameFiles } from './ingest-same-files.js';
 import { benchKernels } from './kernels.js';
-import { machineInfo } from './machine.js';
+import { loadAverage, machineInfo } from './machine.js';
 import { benchPeers } from './peers.js';
 import { benchTrainingResponsiveness } from './responsiveness.js';
 import { nowMs, round } from './stats.js';
@@ -126,6 +126,11 @@ async function main(): Promise<void> {
     `catnet ${appVersion()} on ${machine.cpu} (${machine.cores} cores); ${quick ? 'quick run' : 'full run: about 3-5 minutes'}`,
   );
 
+  if (machine.load_average_start > machine.cores / 2)
+    log(
+      `warning: load average ${machine.load_average_start.toFixed(1)} on ${machine.cores} cores: other work shares the CPUs, every figure will be slower and noisier than on an idle machine`,
+    );
+
   const needsJpegs = ['ingest', 'inference', 'responsiveness', 'peers'].some((s) => enabled.has(s as Section));
   const fixture = needsJpegs
     ? await ensureJpegFixture(imageCount, {
@@ -182,7 +187,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     quick,
     seconds: (nowMs() - started) / 1000,
-    machine,
+    machine: { ...machine, load_average_end: loadAverage() },
     backend: getKernels().info,
     jpeg_folder: fixture ? { folder: fixture.folder, images: fixture.files.length, mb: fixture.bytes / 2 ** 20 } : null,
     training: training ?? null,

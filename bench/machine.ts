@@ -3,7 +3,7 @@
 // AVX-512: about 400 GFLOP/s) unless --peak-gflops overrides it; it is not measured here.
 
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 
 export const DEFAULT_PEAK_GFLOPS = 400;
 
@@ -19,6 +19,13 @@ export interface MachineInfo {
   platform: string;
   peak_gflops: number;
   peak_source: string;
+  /** 1-minute load average when the run started: above the core count, other work shares the CPUs. */
+  load_average_start: number;
+}
+
+/** The 1-minute load average (0 where the OS has none, e.g. Windows). */
+export function loadAverage(): number {
+  return loadavg()[0];
 }
 
 function cpuFlags(): Set<string> {
@@ -50,5 +57,6 @@ export function machineInfo(peakGflops?: number): MachineInfo {
       peakGflops === undefined
         ? 'issue 7 reference for 2 AVX-512 cores (override with --peak-gflops)'
         : 'given with --peak-gflops',
+    load_average_start: loadAverage(),
   };
 }
