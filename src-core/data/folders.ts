@@ -10,6 +10,8 @@ import { fsErrorMessage, type RejectReason, reasonForFsError } from './reasons.j
 
 /** Default cap on files listed per import (100,000 images = 1.2 GB of pixels). */
 export const MAX_FILES = 100_000;
+/** Directories listed per folder at most (a tree of empty folders must not scan forever). */
+export const MAX_DIRS = 50_000;
 /** Directory depth beyond which the scan does not descend (reported as a warning). */
 export const MAX_DEPTH = 512;
 
@@ -85,10 +87,12 @@ async function listDir(dir: Dir): Promise<Dirent<string>[] | Dirent<Buffer>[]> {
  */
 export async function scanFolder(
   folder: string,
-  opts: { maxFiles?: number; signal?: AbortSignal; maxDepth?: number } = {},
+  opts: { maxFiles?: number; signal?: AbortSignal; maxDepth?: number; maxDirs?: number } = {},
 ): Promise<ScanResult> {
   const maxFiles = opts.maxFiles ?? MAX_FILES;
   const maxDepth = opts.maxDepth ?? MAX_DEPTH;
+  const maxDirs = opts.maxDirs ?? MAX_DIRS;
+  let dirsListed = 0;
   const result: ScanResult = { folder, root: folder, files: [], skipped: [], warnings: [], capped: false };
   let root: string;
   try {
@@ -113,6 +117,14 @@ export async function scanFolder(
   while (stack.length > 0) {
     if (opts.signal?.aborted) throw abortError(opts.signal);
     const dir = stack.pop()!;
+    if (++dirsListed > maxDirs) {
+      result.capped = true;
+      result.warnings.push(
+        `Stopped listing ${folder} after ${maxDirs.toLocaleString('en')} folders: the rest was not imported. ` +
+          'Choose a smaller folder.',
+      );
+      return result;
+    }
     let entries: Dirent<string>[] | Dirent<Buffer>[];
     try {
       entries = await listDir(dir);

@@ -56,6 +56,10 @@ describe('scanFolder', () => {
     const shallow = await scanFolder(d, { maxDepth: 2 });
     expect(shallow.files.map((f) => f.rel)).not.toContain('a/b/c/deep.png');
     expect(shallow.warnings[0]).toMatch(/deeper than 2 levels/);
+    const fewDirs = await scanFolder(d, { maxDirs: 2 });
+    expect(fewDirs.capped).toBe(true);
+    expect(fewDirs.files.map((f) => f.rel)).toEqual(['0.png', '1.png', '2.png', '3.png', '4.png']);
+    expect(fewDirs.warnings[0]).toMatch(/after 2 folders/);
   });
 
   it('never follows symlinks, even a loop back to the root', async () => {
