@@ -151,7 +151,7 @@ export class Backend {
     const images = this.library.all().slice(0, VERIFY_SAMPLE);
     if (images.length === 0) return fallbackSample();
     const pixels = new Uint8Array(images.length * N_X);
-    images.forEach((image, i) => pixels.set(image.vector, i * N_X));
+    for (const [i, image] of images.entries()) pixels.set(image.vector, i * N_X);
     return { pixels, m: images.length };
   }
 
@@ -257,9 +257,9 @@ export class Backend {
         const missing = page.images.filter((i) => !this.probabilities.has(i.id));
         if (missing.length > 0) {
           const X = new Uint8Array(missing.length * N_X);
-          missing.forEach((entry, k) => X.set(this.library.image(entry.id).vector, k * N_X));
+          for (const [k, entry] of missing.entries()) X.set(this.library.image(entry.id).vector, k * N_X);
           const P = predictProbabilities(model, X, missing.length);
-          missing.forEach((entry, k) => this.probabilities.set(entry.id, P[k]!));
+          for (const [k, entry] of missing.entries()) this.probabilities.set(entry.id, P[k]!);
         }
         return {
           total: page.total,

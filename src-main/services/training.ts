@@ -172,6 +172,12 @@ export class TrainingService {
         await this.host.failed(run, result.message ?? 'Training diverged (the cost became infinite or NaN)');
         return;
       }
+      // Stopped before any step: its parameters are the untrained initialisation; never let them
+      // replace a trained model.
+      if (result.stopped === 'cancelled' && result.iterations === 0 && this.host.hasModel()) {
+        await this.host.failed(run, 'Training was stopped before its first iteration; the previous model is kept');
+        return;
+      }
       await this.host.finished(result, run);
     } catch (error) {
       const run: TrainingRunSummary = {
