@@ -1,7 +1,9 @@
 // Electron main process: a list of setupX() calls. Everything that computes lives in the back end
 // (backend.ts and services/), shared with browser mode; this file only wires Electron to it.
 
-import { app, type BrowserWindow } from 'electron';
+import { existsSync } from 'node:fs';
+import { app, type BrowserWindow, dialog } from 'electron';
+import { distFile } from '../src-core/paths.js';
 import { Backend } from './backend.js';
 import { electronDialogs } from './dialogs.js';
 import { setupIpc } from './ipc.js';
@@ -27,10 +29,27 @@ async function setupBackend(): Promise<Backend> {
   return Backend.create({ userData, transport: 'electron', dialogs: electronDialogs(getWindow) });
 }
 
+/** The one window; IPC answers only it (ipc.ts checks the sender against getWindow()). */
+function openWindow(): void {
+  if (!existsSync(distFile('renderer', 'index.html'))) {
+    dialog.showErrorBox(
+      'catnet',
+      `The UI is not built (${distFile('renderer', 'index.html')} is missing): run \`npm run build\`.`,
+    );
+    app.exit(1);
+    return;
+  }
+  const win = createMainWindow();
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  mainWindow = win;
+}
+
 function setupLifecycle(backend: Backend): void {
   app.on('window-all-closed', () => app.quit());
   app.on('activate', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow();
+    if (!mainWindow || mainWindow.isDestroyed()) openWindow();
   });
   let disposed = false;
   app.on('before-quit', (event) => {
@@ -49,10 +68,7 @@ async function main(): Promise<void> {
   const backend = await setupBackend();
   setupIpc(backend, getWindow);
   setupLifecycle(backend);
-  mainWindow = createMainWindow();
-  mainWindow.on('closed', () => {
-    mainWindow = null;
-  });
+  openWindow();
 }
 
 main().catch((error: unknown) => {
