@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { ImageRejected, loadImageFile, preprocessImage } from '../src-core/data/index.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { N_X } from '../src-core/nn/model.js';
-import { predictProbabilities } from '../src-core/nn/predict.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type {
@@ -26,6 +25,7 @@ import { engineInfo } from './services/engine.js';
 import { evaluateModel } from './services/evaluation.js';
 import { Library } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
+import { predictChunked } from './services/predict-chunked.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
 import { effectiveHoldout, type StartTrainer, TrainingService, workerTrainer } from './services/training.js';
 import { projectWarnings } from './services/warnings.js';
@@ -258,7 +258,7 @@ export class Backend {
         if (missing.length > 0) {
           const X = new Uint8Array(missing.length * N_X);
           for (const [k, entry] of missing.entries()) X.set(this.library.image(entry.id).vector, k * N_X);
-          const P = predictProbabilities(model, X, missing.length);
+          const P = await predictChunked(model, X, missing.length);
           for (const [k, entry] of missing.entries()) this.probabilities.set(entry.id, P[k]!);
         }
         return {

@@ -4,10 +4,10 @@
 import { stratifiedIndices } from '../../src-core/data/split.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
-import { predictProbabilities } from '../../src-core/nn/predict.js';
 import { metrics } from '../../src-core/train/metrics.js';
 import type { Evaluation, ImageEntry } from '../contract.js';
 import { type LibraryImage, labelOf } from './library.js';
+import { predictChunked } from './predict-chunked.js';
 
 export const MAX_MISCLASSIFIED = 200;
 
@@ -51,19 +51,19 @@ export function heldOutSplit(
   };
 }
 
-export function evaluateModel(
+export async function evaluateModel(
   model: Model,
   all: readonly LibraryImage[],
   split: { fraction: number; seed: number },
   threshold: number,
-): Evaluation {
+): Promise<Evaluation> {
   const { train, test, source } = heldOutSplit(all, split.fraction, split.seed);
-  const scored = (images: LibraryImage[]) => {
+  const scored = async (images: LibraryImage[]) => {
     const { X, Y, m } = examplesOf(images);
-    return { P: predictProbabilities(model, X, m), Y, m };
+    return { P: await predictChunked(model, X, m), Y, m };
   };
-  const tr = scored(train);
-  const te = test.length > 0 ? scored(test) : null;
+  const tr = await scored(train);
+  const te = test.length > 0 ? await scored(test) : null;
   const wrong: { entry: ImageEntry; error: number }[] = [];
   const collect = (images: LibraryImage[], s: { P: Float32Array; Y: Uint8Array }) => {
     images.forEach((image, i) => {
