@@ -3,14 +3,12 @@
 // file, then flag duplicates and imbalance. Cancelling (the signal) rejects with the signal's reason.
 // Cached vectors are read from the cache file straight into the Dataset's shared buffer.
 
-import { promises as fsp, lstatSync, type Stats } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { N_X, type ResizeMode } from '../nn/model.js';
 import {
-  type CacheEntry,
   cacheFileFor,
-  isCacheableReason,
   type LoadedCache,
   loadCacheIndex,
   optionsKey,
@@ -21,12 +19,14 @@ import {
 } from './cache.js';
 import { Dataset } from './dataset.js';
 import { findDuplicates } from './duplicates.js';
+import { cacheVerdict, decodeFile, type TaskResult } from './file-verdict.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
-import { MAX_FILE_BYTES, MAX_PIXELS, preprocessImage, readImageBytes } from './images.js';
+import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
 import { abortError, forEachParallel } from './parallel.js';
-import { fsErrorMessage, ImageRejected, type RejectReason, reasonForFsError } from './reasons.js';
 import type { ImportReport } from './report.js';
 import { buildReport } from './report-builder.js';
+
+export type { TaskResult };
 
 export interface ImportProgress {
   done: number;
@@ -56,33 +56,23 @@ export interface ImportOptions {
   classNames?: [string, string];
 }
 
-/** What happened to one listed file. */
-export interface TaskResult {
-  /** Accepted and decoded now: its vector (until it is copied into the Dataset). */
-  vector?: Uint8Array;
-  /** Accepted from the cache: its entry (vector number and CRC). */
-  hit?: CacheEntry;
-  reason?: RejectReason;
-  message?: string;
-  fromCache: boolean;
-  /** Size and mtime the verdict belongs to (absent: verdict not cacheable). */
-  stat?: { size: number; mtimeMs: number };
-  /** Row in the Dataset (accepted only; first the task's slot, then compacted), and that row's CRC-32. */
-  row?: number;
-  crc?: number;
-}
-
 interface FolderCache {
   file?: string;
   loaded: LoadedCache;
 }
 
-/** lstat, or undefined for any failure (the decode path then reports the problem precisely). */
-function statIfPossible(path: string | Buffer): Stats | undefined {
+/** Largest Dataset one import builds (bytes); 349,525 images. */
+const MAX_DATASET_BYTES = 2 ** 32 - 1;
+
+/** Shared, zero-filled (m, n_x) bytes; a person-readable error when the memory is not there. */
+function allocatePixels(m: number): Uint8Array {
   try {
-    return lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
+    return new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
+  } catch (err) {
+    throw new Error(
+      `Not enough memory for ${m.toLocaleString('en')} images (${((m * N_X) / 2 ** 30).toFixed(1)} GB of pixels): ` +
+        `import fewer images at once (${(err as Error).message}).`,
+    );
   }
 }
 
@@ -105,7 +95,8 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   if (signal?.aborted) throw abortError(signal);
 
   // 1. Scan (sequentially, sharing the file budget).
-  let budget = options.maxFiles ?? MAX_FILES;
+  // A Dataset lives in one SharedArrayBuffer: keep it under 4 GB whatever maxFiles says.
+  let budget = Math.min(options.maxFiles ?? MAX_FILES, Math.floor(MAX_DATASET_BYTES / N_X));
   const scans: ScanResult[] = [];
   for (const f of options.folders) {
     const scan = await scanFolder(f.path, { maxFiles: Math.max(0, budget), signal });
@@ -162,31 +153,11 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     const rate = now > t ? ((done - d) * 1000) / (now - t) : 0;
     options.onProgress({ done, total, rate, folder: options.folders[folder].path });
   };
-  const decode = async (fsPath: string | Buffer): Promise<TaskResult> => {
-    let stat: TaskResult['stat'];
-    try {
-      const read = await readImageBytes(fsPath, { maxBytes, followSymlinks: false });
-      stat = { size: read.size, mtimeMs: read.mtimeMs };
-      const vector = await preprocessImage(read.bytes, { resize, maxPixels });
-      return { vector, fromCache: false, stat, crc: crc32(vector) };
-    } catch (err) {
-      if (err instanceof ImageRejected) {
-        const s = err.file ?? stat;
-        return {
-          reason: err.reason,
-          message: err.message,
-          fromCache: false,
-          stat: isCacheableReason(err.reason) ? s : undefined,
-        };
-      }
-      const reason = reasonForFsError(err) ?? 'unreadable';
-      return { reason, message: fsErrorMessage(reason, err), fromCache: false };
-    }
-  };
+  const decode = (fsPath: string | Buffer) => decodeFile(fsPath, { resize, maxPixels, maxBytes });
   // Every task owns the slot `i` of a shared buffer sized for all of them (pages never written cost no
   // memory); accepted slots are compacted into rows at the end, so decoded vectors are copied once and
   // dropped at once, and peak memory stays about one Dataset.
-  let pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, total * N_X)), 0, total * N_X);
+  let pixels = allocatePixels(total);
 
   // 3a. Cache hits: a synchronous lstat each (a few microseconds, far cheaper than a thread-pool round
   // trip), in slices of at most ~8 ms so the event loop keeps turning.
@@ -195,16 +166,12 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     const sliceStart = performance.now();
     for (; i < tasks.length && performance.now() - sliceStart < 8; i++) {
       const { folder, file } = tasks[i];
-      const cached = caches[folder].loaded.entries.get(file.rel);
-      const st = cached ? statIfPossible(file.fsPath) : undefined;
-      if (!cached || !st?.isFile() || st.size !== cached.size || st.mtimeMs !== cached.mtimeMs) {
+      const hit = cacheVerdict(caches[folder].loaded.entries.get(file.rel), file.fsPath);
+      if (!hit) {
         misses.push(i);
         continue;
       }
-      const stat = { size: cached.size, mtimeMs: cached.mtimeMs };
-      results[i] = cached.reason
-        ? { reason: cached.reason, message: cached.message, fromCache: true, stat }
-        : { hit: cached, fromCache: true, stat, crc: cached.crc, row: i };
+      results[i] = { ...hit, row: hit.hit ? i : undefined };
       done++;
       progress(folder, false);
     }

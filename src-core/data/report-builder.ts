@@ -4,8 +4,8 @@
 import type { CacheLoadStatus } from './cache.js';
 import type { Dataset } from './dataset.js';
 import type { DuplicateRows } from './duplicates.js';
+import type { TaskResult } from './file-verdict.js';
 import type { ScanResult } from './folders.js';
-import type { TaskResult } from './import.js';
 import type { RejectReason } from './reasons.js';
 import type { FileOutcome, FolderSummary, ImportReport, SkippedFile } from './report.js';
 

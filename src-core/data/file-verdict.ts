@@ -1,0 +1,74 @@
+// One listed file's verdict: from its cache entry (when size and mtime still match) or by reading and
+// decoding it. Never throws: every problem becomes a reason and a message.
+
+import { lstatSync, type Stats } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import type { ResizeMode } from '../nn/model.js';
+import { type CacheEntry, isCacheableReason } from './cache.js';
+import { preprocessImage, readImageBytes } from './images.js';
+import { fsErrorMessage, ImageRejected, type RejectReason, reasonForFsError } from './reasons.js';
+
+/** What happened to one listed file. */
+export interface TaskResult {
+  /** Accepted and decoded now: its vector (until it is copied into the Dataset). */
+  vector?: Uint8Array;
+  /** Accepted from the cache: its entry (vector number and CRC). */
+  hit?: CacheEntry;
+  reason?: RejectReason;
+  message?: string;
+  fromCache: boolean;
+  /** Size and mtime the verdict belongs to (absent: verdict not cacheable). */
+  stat?: { size: number; mtimeMs: number };
+  /** Row in the Dataset (accepted only; first the task's slot, then compacted), and that row's CRC-32. */
+  row?: number;
+  crc?: number;
+}
+
+/** lstat, or undefined for any failure (the decode path then reports the problem precisely). */
+function statIfPossible(path: string | Buffer): Stats | undefined {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The cached verdict when `entry` still describes the file (regular file, same size and mtime), else
+ * undefined. A synchronous lstat: a few microseconds, far cheaper than a thread-pool round trip.
+ */
+export function cacheVerdict(entry: CacheEntry | undefined, fsPath: string | Buffer): TaskResult | undefined {
+  if (!entry) return undefined;
+  const st = statIfPossible(fsPath);
+  if (!st?.isFile() || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
+  const stat = { size: entry.size, mtimeMs: entry.mtimeMs };
+  return entry.reason
+    ? { reason: entry.reason, message: entry.message, fromCache: true, stat }
+    : { hit: entry, fromCache: true, stat, crc: entry.crc };
+}
+
+/** Reads (regular files only, no symlinks) and preprocesses one file. */
+export async function decodeFile(
+  fsPath: string | Buffer,
+  opts: { resize: ResizeMode; maxPixels: number; maxBytes: number },
+): Promise<TaskResult> {
+  let stat: TaskResult['stat'];
+  try {
+    const read = await readImageBytes(fsPath, { maxBytes: opts.maxBytes, followSymlinks: false });
+    stat = { size: read.size, mtimeMs: read.mtimeMs };
+    const vector = await preprocessImage(read.bytes, { resize: opts.resize, maxPixels: opts.maxPixels });
+    return { vector, fromCache: false, stat, crc: crc32(vector) };
+  } catch (err) {
+    if (err instanceof ImageRejected) {
+      const s = err.file ?? stat;
+      return {
+        reason: err.reason,
+        message: err.message,
+        fromCache: false,
+        stat: isCacheableReason(err.reason) ? s : undefined,
+      };
+    }
+    const reason: RejectReason = reasonForFsError(err) ?? 'unreadable';
+    return { reason, message: fsErrorMessage(reason, err), fromCache: false };
+  }
+}
