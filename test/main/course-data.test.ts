@@ -1,0 +1,78 @@
+// The app's path on the course's own data: four folders added by role, the course's 4-layer net
+// trained through the worker with the course's hyperparameters, evaluated on the test folders.
+// Oracle: the course reports train accuracy 0.986 and test accuracy 0.80 for this network.
+
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Backend } from '../../src-main/backend.js';
+import {
+  type ApiResponse,
+  type AppEvent,
+  type Evaluation,
+  PRESETS,
+  type ProjectState,
+} from '../../src-main/contract.js';
+
+const DATA = '/work/shared/datasets/catvnoncat';
+const missing = existsSync(join(DATA, 'train', 'cat')) ? null : `course data not found at ${DATA}; test skipped`;
+if (missing) console.warn(missing);
+
+function ok<T>(response: ApiResponse): T {
+  if ('error' in response) throw new Error(`API error: ${response.error}`);
+  return response.ok as T;
+}
+
+describe.skipIf(missing !== null)('course data through the app', () => {
+  let userData: string;
+  let backend: Backend;
+
+  beforeAll(async () => {
+    userData = await mkdtemp(join(tmpdir(), 'catnet-course-'));
+    backend = await Backend.create({ userData, transport: 'browser' });
+  });
+
+  afterAll(async () => {
+    await backend.dispose();
+    await rm(userData, { recursive: true, force: true });
+  });
+
+  it('imports 209 + 50 images by role and reproduces the course 4-layer result', async () => {
+    for (const [role, folder] of [
+      ['train-positive', 'train/cat'],
+      ['train-negative', 'train/non-cat'],
+      ['test-positive', 'test/cat'],
+      ['test-negative', 'test/non-cat'],
+    ] as const)
+      ok(await backend.call('addFolder', [role, join(DATA, folder)]));
+    const project = ok<ProjectState>(await backend.call('getProject', []));
+    expect(project.counts).toEqual({
+      'train-positive': 72,
+      'train-negative': 137,
+      'test-positive': 33,
+      'test-negative': 17,
+    });
+
+    const done = new Promise<Extract<AppEvent, { type: 'train-done' }>>((resolve) =>
+      backend.events.subscribe((e) => {
+        if (e.type === 'train-done') resolve(e);
+      }),
+    );
+    ok(await backend.call('startTraining', [PRESETS['four-layer']]));
+    const { run } = await done;
+    console.info(
+      `course 4-layer net in the app: ${run.seconds.toFixed(1)} s, train ${run.trainAccuracy}, test ${run.testAccuracy}`,
+    );
+    expect(run.settings.validationFraction).toBe(0);
+    // within one image of the course's figures (backends may round differently)
+    expect(Math.abs(run.trainAccuracy - 0.9856)).toBeLessThanOrEqual(1 / 209 + 1e-4);
+    expect(Math.abs(run.testAccuracy! - 0.8)).toBeLessThanOrEqual(1 / 50 + 1e-9);
+    const evaluation = ok<Evaluation>(await backend.call('evaluate', [0.5]));
+    expect(evaluation.testSource).toBe('test-folders');
+    expect(evaluation.test!.m).toBe(50);
+    expect(evaluation.test!.accuracy).toBeCloseTo(run.testAccuracy!, 6);
+    expect(evaluation.train.accuracy).toBeCloseTo(run.trainAccuracy, 6);
+  });
+});
