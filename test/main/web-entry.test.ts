@@ -14,7 +14,12 @@ describe('browser mode entry point', () => {
       body: '[]',
     });
     expect(((await res.json()) as { ok: { transport: string } }).ok.transport).toBe('browser');
+    // an open event stream must not keep the server from stopping
+    const controller = new AbortController();
+    const events = await fetch(`${server.origin}/api/events?token=${server.token}`, { signal: controller.signal });
+    expect(events.status).toBe(200);
     expect(await server.stop()).toBe(0);
+    controller.abort();
     expect(server.stdout().trim().split('\n')).toHaveLength(1);
   });
 
