@@ -7,6 +7,7 @@
 
 import type { Activation } from '../nn/model.js';
 import { IMAGE_SIZE, LEAKY_SLOPE, N_X } from '../nn/model.js';
+import { type Derived, labelStep } from './label-branch.js';
 import { DT, type OnnxTypes } from './schema.js';
 import { int64ToNumber, readFloats, readInt64s } from './tensors.js';
 
@@ -36,12 +37,11 @@ const ACTIVATION_OF: Record<string, Activation> = {
   Relu: 'relu',
   LeakyRelu: 'leaky_relu',
 };
-const LABEL_OPS = new Set(['Greater', 'GreaterOrEqual', 'Cast', 'Squeeze', 'Identity', 'Reshape']);
 
 type Tensor = OnnxTypes.ITensorProto;
 type Pending = { W: Float32Array; b: Float32Array; n: number; nPrev: number; fromMatMul: boolean; hasBias: boolean };
 
-export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chain {
+export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file: string): Chain {
   const constants = new Map<string, Tensor>();
   for (const t of graph.initializer ?? []) constants.set(t.name ?? '', t);
   for (const n of graph.node ?? [])
@@ -62,7 +62,7 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
   let pending: Pending | undefined;
   const layers: Layer[] = [];
   let probabilityName: string | undefined;
-  const derived = new Set<string>();
+  const derived = new Map<string, Derived>();
   let graphThreshold: number | undefined;
 
   for (const [i, node] of (graph.node ?? []).entries()) {
@@ -80,16 +80,10 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
     };
 
     if (probabilityName !== undefined) {
-      // Label branch: only computes from the probability and constants.
-      if (!LABEL_OPS.has(op)) throw new Error(`${where} comes after the output probability; not supported.`);
-      for (const s of ins)
-        if (s !== probabilityName && !derived.has(s) && !constants.has(s))
-          throw new Error(`${where} reads "${s}", which is not derived from the probability.`);
-      if ((op === 'GreaterOrEqual' || op === 'Greater') && ins[0] === probabilityName && constants.has(ins[1])) {
-        const t = readFloats(constants.get(ins[1])!, `${where} threshold`).values;
-        if (t.length === 1) graphThreshold = t[0];
-      }
-      derived.add(outs[0]);
+      const t = labelStep(node, ins, derived, constants, opset, where);
+      if (t !== undefined && graphThreshold !== undefined && t !== graphThreshold)
+        throw new Error(`${where}: a second, different threshold (${t} and ${graphThreshold}).`);
+      graphThreshold ??= t;
       continue;
     }
 
@@ -126,7 +120,9 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
       case 'Reshape': {
         const s = ins[1] ? constants.get(ins[1]) : undefined;
         const shape = s ? readInt64s(s, `${where} shape`).values : [];
-        if (flat || shape.length !== 2 || shape[1] !== N_X || (shape[0] !== -1 && shape[0] !== 0))
+        const allowZero = intAttribute(node, 'allowzero') ?? 0;
+        const first = shape[0] === -1 || (shape[0] === 0 && allowZero === 0);
+        if (flat || shape.length !== 2 || shape[1] !== N_X || !first)
           throw new Error(`${where}: only reshaping the image to [N, ${N_X}] is supported.`);
         flat = true;
         break;
@@ -176,15 +172,21 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, file: string): Chai
       if (pending || !last || last.g !== 'sigmoid' || last.n !== 1)
         throw new Error(`${file}: the output "${cur}" is not a one-unit sigmoid layer (a probability).`);
       probabilityName = cur;
+      derived.set(cur, { rank: 2, elemType: DT.FLOAT });
     }
   }
   if (probabilityName === undefined)
     throw new Error(`${file}: no graph output is the network's final sigmoid (the probability).`);
   let labelName: string | undefined;
   for (const [name, info] of outputs) {
-    if (name === probabilityName) continue;
-    if (!derived.has(name)) throw new Error(`${file}: output "${name}" is not derived from the probability.`);
-    if (info.type?.tensorType?.elemType === DT.INT64) labelName ??= name;
+    const d = derived.get(name);
+    if (!d) throw new Error(`${file}: output "${name}" is not derived from the probability.`);
+    // The declared type and rank (when given) must be what the nodes compute, or runtimes refuse the file.
+    const tt = info.type?.tensorType;
+    const rank = tt?.shape?.dim?.length;
+    if (!tt || (tt.elemType && tt.elemType !== d.elemType) || (tt.shape && rank !== d.rank))
+      throw new Error(`${file}: output "${name}" is declared as a different type or shape than its nodes compute.`);
+    if (name !== probabilityName && d.elemType === DT.INT64 && d.rank === 1) labelName ??= name;
   }
   return { inputName: input.name ?? '', fixedBatch, probabilityName, labelName, layers, graphThreshold };
 }
@@ -213,7 +215,7 @@ function checkInput(v: OnnxTypes.IValueInfoProto, file: string): number | undefi
   return batch;
 }
 
-/** Every value is defined once (inputs, initializers, node outputs), as ONNX requires; no shadowing. */
+/** Every value is defined once (inputs, initializers, node outputs) and node names are unique, as ONNX requires. */
 function checkSingleAssignment(graph: OnnxTypes.IGraphProto, file: string): void {
   const defined = new Set<string>();
   const define = (name: string | null | undefined, what: string) => {
@@ -224,8 +226,12 @@ function checkSingleAssignment(graph: OnnxTypes.IGraphProto, file: string): void
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   for (const v of graph.input ?? []) if (!initializers.has(v.name ?? '')) define(v.name, 'graph input');
   for (const t of graph.initializer ?? []) define(t.name, 'initializer');
-  for (const [i, n] of (graph.node ?? []).entries())
+  const nodeNames = new Set<string>();
+  for (const [i, n] of (graph.node ?? []).entries()) {
     for (const o of n.output ?? []) define(o, `output of node ${i} "${n.name || n.opType}"`);
+    if (n.name && nodeNames.has(n.name)) throw new Error(`${file}: two nodes are named "${n.name}".`);
+    if (n.name) nodeNames.add(n.name);
+  }
 }
 
 function gemmLayer(

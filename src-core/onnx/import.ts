@@ -28,7 +28,7 @@ export function importOnnx(bytes: Uint8Array, sourceName = 'the model file'): Mo
 
 export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): OnnxAnalysis {
   const proto = parseOnnx(bytes, sourceName);
-  const chain = recogniseChain(proto.graph!, sourceName);
+  const chain = recogniseChain(proto.graph!, defaultOpset(proto), sourceName);
   const metadata: Record<string, string> = {};
   for (const p of proto.metadataProps) metadata[p.key ?? ''] = p.value ?? '';
   const fields = readMetadata(metadata, sourceName);
@@ -51,6 +51,11 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
     producer: `${proto.producerName || 'unknown'} ${proto.producerVersion || ''}`.trim(),
     metadata,
   };
+}
+
+function defaultOpset(proto: { opsetImport: Array<{ domain?: string | null; version?: unknown }> }): number {
+  const o = proto.opsetImport.find((x) => !x.domain || x.domain === 'ai.onnx');
+  return Number(o?.version ?? 0);
 }
 
 function toModel(chain: Chain, fields: ReturnType<typeof readMetadata>, threshold: number): Model {

@@ -16,25 +16,25 @@ const MAX_METADATA_CHARS = 1024 * 1024;
 export const IR_RANGE = [3, 10] as const;
 export const OPSET_RANGE = [7, 22] as const;
 
-/** Operators that may appear anywhere; import.ts decides which positions each may take. */
-export const ALLOWED_OPS = new Set([
-  'Cast',
-  'Mul',
-  'Div',
-  'Flatten',
-  'Reshape',
-  'Gemm',
-  'MatMul',
-  'Add',
-  'Relu',
-  'LeakyRelu',
-  'Tanh',
-  'Sigmoid',
-  'Greater',
-  'GreaterOrEqual',
-  'Squeeze',
-  'Identity',
-  'Constant',
+/** Operators that may appear anywhere, with the attributes each may carry; import.ts decides positions. */
+export const ALLOWED_OPS = new Map<string, readonly string[]>([
+  ['Cast', ['to', 'saturate']],
+  ['Mul', []],
+  ['Div', []],
+  ['Flatten', ['axis']],
+  ['Reshape', ['allowzero']],
+  ['Gemm', ['alpha', 'beta', 'transA', 'transB']],
+  ['MatMul', []],
+  ['Add', []],
+  ['Relu', []],
+  ['LeakyRelu', ['alpha']],
+  ['Tanh', []],
+  ['Sigmoid', []],
+  ['Greater', []],
+  ['GreaterOrEqual', []],
+  ['Squeeze', ['axes']],
+  ['Identity', []],
+  ['Constant', ['value', 'value_float', 'value_floats', 'value_int', 'value_ints']],
 ]);
 
 /** Decodes and checks; every error names the file and says what is wrong. */
@@ -90,6 +90,7 @@ function checkNode(n: OnnxTypes.INodeProto, where: string): void {
       `${where}: operator "${n.opType}" is not supported; catnet reads fully connected networks ` +
         '(Gemm or MatMul+Add with Relu, LeakyRelu, Tanh, Sigmoid).',
     );
+  const names = new Set<string>();
   for (const a of n.attribute ?? []) {
     const G = onnx.AttributeProto.AttributeType;
     if (a.g || (a.graphs?.length ?? 0) > 0 || a.type === G.GRAPH || a.type === G.GRAPHS)
@@ -98,6 +99,9 @@ function checkNode(n: OnnxTypes.INodeProto, where: string): void {
       throw new Error(`${where}: attribute "${a.name}" holds a sparse tensor; not supported.`);
     if (a.t) checkSelfContained(a.t, `${where}: attribute "${a.name}"`);
     for (const t of a.tensors ?? []) checkSelfContained(t, `${where}: attribute "${a.name}"`);
+    if (!ALLOWED_OPS.get(n.opType ?? '')!.includes(a.name ?? '') || names.has(a.name ?? ''))
+      throw new Error(`${where}: attribute "${a.name}" is unknown or repeated for ${n.opType}.`);
+    names.add(a.name ?? '');
   }
 }
 

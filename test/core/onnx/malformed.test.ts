@@ -184,6 +184,27 @@ const cases: Array<[string, Uint8Array, RegExp]> = [
   ],
   ['subgraphs nested 3000 deep', deeplyNested(3000), /bad\.onnx/],
   [
+    'an attribute the operator does not have',
+    edited((m) => {
+      node(m, 'Relu').attribute!.push({ name: 'alpha', type: 1, f: 0.5 });
+    }),
+    /attribute "alpha" is unknown or repeated for Relu/,
+  ],
+  [
+    'label output declared float but computed int64',
+    edited((m) => {
+      m.graph!.output![1].type!.tensorType!.elemType = 1;
+    }),
+    /output "label" is declared as a different type or shape/,
+  ],
+  [
+    'label branch squeezing the batch axis',
+    edited((m) => {
+      tensor(m, 'label_axes').int64Data = [0];
+    }),
+    /only squeezing axis 1 of \[N, 1\] is supported/,
+  ],
+  [
     'no graph',
     edited((m) => {
       m.graph = null;
