@@ -5,7 +5,7 @@
 
 import { type Dirent, promises as fsp } from 'node:fs';
 import { sep } from 'node:path';
-import { abortError } from './parallel.js';
+import { abortError, eventLoopBreather } from './parallel.js';
 import { fsErrorMessage, type RejectReason, reasonForFsError } from './reasons.js';
 
 /** Default cap on files listed per import (100,000 images = 1.2 GB of pixels). */
@@ -111,6 +111,7 @@ export async function scanFolder(
   result.root = root;
   const rootPrefix = root.endsWith(sep) ? root : root + sep;
   let deepestSkipped = false;
+  const breathe = eventLoopBreather(8);
 
   // Depth-first with an explicit stack (no recursion limit); children pushed in reverse to pop in order.
   const stack: Dir[] = [{ abs: root, rel: '', depth: 0 }];
@@ -139,6 +140,8 @@ export async function scanFolder(
     }
     const subdirs: Dir[] = [];
     for (const e of entries) {
+      const pause = breathe();
+      if (pause) await pause;
       const abs = join2(dir.abs, e.name);
       const path = display(abs);
       if (e.isDirectory()) {

@@ -22,7 +22,7 @@ import { findDuplicates } from './duplicates.js';
 import { cacheVerdict, decodeFile, type TaskResult } from './file-verdict.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
 import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
-import { abortError, forEachParallel } from './parallel.js';
+import { abortError, eventLoopBreather, forEachParallel } from './parallel.js';
 import type { ImportReport } from './report.js';
 import { buildReport } from './report-builder.js';
 
@@ -93,6 +93,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     tPhase = now;
   };
   if (signal?.aborted) throw abortError(signal);
+  const breathe = eventLoopBreather(8);
 
   // 1. Scan (sequentially, sharing the file budget).
   // A Dataset lives in one SharedArrayBuffer: keep it under 4 GB whatever maxFiles says.
@@ -219,8 +220,11 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     } catch {
       readOk = false;
     }
-    for (const r of hits)
+    for (const r of hits) {
       if (!readOk || crc32(pixels.subarray(r.row! * N_X, (r.row! + 1) * N_X)) !== r.hit!.crc) damaged.add(f);
+      const pause = breathe();
+      if (pause) await pause;
+    }
   }
   // A damaged vector block: decode that folder's hits again (rare; the cache is then rewritten).
   for (const f of damaged) {
@@ -245,6 +249,8 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     if (r.row !== undefined) {
       if (r.row !== m) pixels.copyWithin(m * N_X, r.row * N_X, (r.row + 1) * N_X);
       r.row = m++;
+      const pause = breathe();
+      if (pause) await pause;
     }
   pixels = pixels.subarray(0, m * N_X);
 

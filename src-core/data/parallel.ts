@@ -20,3 +20,21 @@ export async function forEachParallel(
 export function abortError(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new DOMException('The import was cancelled', 'AbortError');
 }
+
+/**
+ * For long synchronous loops on the main thread: the returned function resolves at once until
+ * `sliceMs` have passed since the last pause, then lets the event loop turn (setImmediate) once.
+ * Call it every iteration; it costs one clock read when no pause is due.
+ */
+export function eventLoopBreather(sliceMs: number): () => Promise<void> | undefined {
+  let sliceStart = performance.now();
+  return () => {
+    if (performance.now() - sliceStart < sliceMs) return undefined;
+    return new Promise<void>((resolve) =>
+      setImmediate(() => {
+        sliceStart = performance.now();
+        resolve();
+      }),
+    );
+  };
+}
