@@ -95,6 +95,8 @@ export class AppState {
       JSON.stringify([p.counts[role], p.folders.filter((f) => f.role === role)]);
     const changed = ROLES.filter((role) => modelChanged || !before || roleKey(before, role) !== roleKey(project, role));
     if (changed.length > 0) this.data.imagesChanged(changed);
+    // The metrics describe the images: evaluate again when they change under an existing model.
+    if (before && project.model && changed.length > 0 && !modelChanged) void this.evaluation.refresh();
   }
 
   async refreshProject(): Promise<void> {

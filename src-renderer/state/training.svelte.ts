@@ -9,6 +9,7 @@ import {
   TrainSettings,
 } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
+import { errorMessage } from './errors.js';
 import { formatHiddenLayers, matchingPreset, type PresetName, parseHiddenLayers } from './settings-form.js';
 import { trainErrorAdvice } from './train-advice.js';
 
@@ -82,9 +83,11 @@ export class TrainingState {
     this.curve = emptyCurve();
     this.curveVersion++;
     await this.app.run('Saving the settings', () => this.app.api.updateSettings(settings));
-    const started = await this.app.run('Starting training', () => this.app.api.startTraining(settings));
-    if (!started) {
-      this.status = 'idle';
+    try {
+      await this.app.api.startTraining(settings);
+    } catch (err) {
+      // Shown in the Train section (with what to do), where the user is looking.
+      this.onError(errorMessage(err), this.app.project?.model != null);
       return;
     }
     if (this.status === 'starting') this.status = 'training';
