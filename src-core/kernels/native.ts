@@ -84,13 +84,25 @@ function size(method: string, name: string, value: number): void {
     throw new RangeError(`${method}: ${name} must be a non-negative integer, got ${value}`);
 }
 
-function array(method: string, name: string, a: unknown, need: number, shape: string, bytes = false): void {
+/**
+ * Checks the type and length of one array argument. `shape` names the dimensions (e.g. 'A (M, K)');
+ * the message is only built when the check fails, so a call allocates nothing here.
+ */
+function array(
+  method: string,
+  name: string,
+  a: unknown,
+  rows: number,
+  cols: number,
+  shape: string,
+  bytes = false,
+): void {
   if (bytes ? !(a instanceof Uint8Array) : !(a instanceof Float32Array))
     throw new TypeError(`${method}: ${name} must be a ${bytes ? 'Uint8Array' : 'Float32Array'}`);
   const length = (a as Float32Array | Uint8Array).length;
-  if (length < need)
+  if (length < rows * cols)
     throw new RangeError(
-      `${method}: ${name} has ${length} values but ${shape} needs ${need}; pass a larger array or smaller sizes`,
+      `${method}: ${name} has ${length} values but ${shape} = ${cols === 1 ? rows : `${rows} x ${cols}`} needs ${rows * cols}; pass a larger array or smaller sizes`,
     );
 }
 
@@ -123,9 +135,11 @@ export function nativeKernels(): Kernels {
       size(me, 'K', K);
       number(me, 'alpha', alpha);
       number(me, 'beta', beta);
-      array(me, 'A', A, M * K, transA ? `A (K=${K}, M=${M})` : `A (M=${M}, K=${K})`);
-      array(me, 'B', B, K * N, transB ? `B (N=${N}, K=${K})` : `B (K=${K}, N=${N})`);
-      array(me, 'C', C, M * N, `C (M=${M}, N=${N})`);
+      if (transA) array(me, 'A', A, K, M, 'A (K, M)');
+      else array(me, 'A', A, M, K, 'A (M, K)');
+      if (transB) array(me, 'B', B, N, K, 'B (N, K)');
+      else array(me, 'B', B, K, N, 'B (K, N)');
+      array(me, 'C', C, M, N, 'C (M, N)');
       a.gemm(transA === true, transB === true, M, N, K, alpha, A, B, beta, C);
     },
 
@@ -136,9 +150,10 @@ export function nativeKernels(): Kernels {
       size(me, 'K', K);
       number(me, 'alpha', alpha);
       number(me, 'beta', beta);
-      array(me, 'A', A, M * K, `A (M=${M}, K=${K})`);
-      array(me, 'B', B, K * N, transB ? `B (N=${N}, K=${K})` : `B (K=${K}, N=${N})`, true);
-      array(me, 'C', C, M * N, `C (M=${M}, N=${N})`);
+      array(me, 'A', A, M, K, 'A (M, K)');
+      if (transB) array(me, 'B', B, N, K, 'B (N, K)', true);
+      else array(me, 'B', B, K, N, 'B (K, N)', true);
+      array(me, 'C', C, M, N, 'C (M, N)');
       a.gemmU8(transB === true, M, N, K, alpha, A, B, beta, C);
     },
 
@@ -147,9 +162,9 @@ export function nativeKernels(): Kernels {
       const code = activation(me, kind, true);
       size(me, 'n', n);
       size(me, 'm', m);
-      array(me, 'Z', Z, n * m, `Z (n=${n}, m=${m})`);
-      array(me, 'A', A, n * m, `A (n=${n}, m=${m})`);
-      array(me, 'b', b, n, `b (n=${n}, 1)`);
+      array(me, 'Z', Z, n, m, 'Z (n, m)');
+      array(me, 'A', A, n, m, 'A (n, m)');
+      array(me, 'b', b, n, 1, 'b (n, 1)');
       a.biasActivation(code, Z, A, b, n, m);
     },
 
@@ -157,10 +172,10 @@ export function nativeKernels(): Kernels {
       const me = 'activationBackward';
       const code = activation(me, kind, false);
       size(me, 'size', count);
-      array(me, 'dZ', dZ, count, `size=${count}`);
-      array(me, 'dA', dA, count, `size=${count}`);
-      array(me, 'Z', Z, count, `size=${count}`);
-      array(me, 'A', A, count, `size=${count}`);
+      array(me, 'dZ', dZ, count, 1, 'size');
+      array(me, 'dA', dA, count, 1, 'size');
+      array(me, 'Z', Z, count, 1, 'size');
+      array(me, 'A', A, count, 1, 'size');
       a.activationBackward(code, dZ, dA, Z, A, count);
     },
 
@@ -169,18 +184,18 @@ export function nativeKernels(): Kernels {
       size(me, 'n', n);
       size(me, 'm', m);
       number(me, 'scale', scale);
-      array(me, 'out', out, n, `out (n=${n})`);
-      array(me, 'X', X, n * m, `X (n=${n}, m=${m})`);
+      array(me, 'out', out, n, 1, 'out (n)');
+      array(me, 'X', X, n, m, 'X (n, m)');
       a.rowSum(out, X, n, m, scale);
     },
 
     sigmoidCrossEntropy(Z, Y, m, A, dZ) {
       const me = 'sigmoidCrossEntropy';
       size(me, 'm', m);
-      array(me, 'Z', Z, m, `Z (1, m=${m})`);
-      array(me, 'Y', Y, m, `Y (1, m=${m})`);
-      if (A) array(me, 'A', A, m, `A (1, m=${m})`);
-      if (dZ) array(me, 'dZ', dZ, m, `dZ (1, m=${m})`);
+      array(me, 'Z', Z, m, 1, 'Z (1, m)');
+      array(me, 'Y', Y, m, 1, 'Y (1, m)');
+      if (A) array(me, 'A', A, m, 1, 'A (1, m)');
+      if (dZ) array(me, 'dZ', dZ, m, 1, 'dZ (1, m)');
       return a.sigmoidCrossEntropy(Z, Y, m, A ?? null, dZ ?? null);
     },
 
@@ -188,8 +203,8 @@ export function nativeKernels(): Kernels {
       const me = 'axpy';
       size(me, 'size', count);
       number(me, 'alpha', alpha);
-      array(me, 'y', y, count, `size=${count}`);
-      array(me, 'x', x, count, `size=${count}`);
+      array(me, 'y', y, count, 1, 'size');
+      array(me, 'x', x, count, 1, 'size');
       a.axpy(y, x, alpha, count);
     },
 
@@ -198,9 +213,9 @@ export function nativeKernels(): Kernels {
       size(me, 'size', count);
       number(me, 'lr', lr);
       number(me, 'beta', beta);
-      array(me, 'p', p, count, `size=${count}`);
-      array(me, 'g', g, count, `size=${count}`);
-      if (beta !== 0) array(me, 'v', v, count, `size=${count} (momentum beta != 0)`);
+      array(me, 'p', p, count, 1, 'size');
+      array(me, 'g', g, count, 1, 'size');
+      if (beta !== 0) array(me, 'v', v, count, 1, 'size (v is used when beta != 0)');
       a.momentumStep(p, g, v, lr, beta, count);
     },
 
@@ -213,10 +228,10 @@ export function nativeKernels(): Kernels {
       number(me, 'c1', c1);
       number(me, 'c2', c2);
       number(me, 'eps', eps);
-      array(me, 'p', p, count, `size=${count}`);
-      array(me, 'g', g, count, `size=${count}`);
-      array(me, 'v', v, count, `size=${count}`);
-      array(me, 's', s, count, `size=${count}`);
+      array(me, 'p', p, count, 1, 'size');
+      array(me, 'g', g, count, 1, 'size');
+      array(me, 'v', v, count, 1, 'size');
+      array(me, 's', s, count, 1, 'size');
       a.adamStep(p, g, v, s, lr, b1, b2, c1, c2, eps, count);
     },
   };

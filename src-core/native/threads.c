@@ -1,7 +1,8 @@
 /* A persistent, process-global thread pool: workers are created once (on first use, or when
  * set_threads asks for more) and then wait for jobs, spinning briefly before sleeping on a condition
- * variable. A job is a number of chunks that the caller and the workers claim one at a time. One job at a time: a call that finds the pool busy (another worker_thread is using it)
- * runs all its parts itself, so calls from several JS threads never wait on each other.
+ * variable. A job is a number of chunks that the caller and the workers claim one at a time.
+ * One job at a time: a call that finds the pool busy (another worker_thread is using it) runs all
+ * its chunks itself, so calls from several JS threads never wait on each other.
  * CATNET_THREADS=N sets the number of threads (default: the CPUs this process may run on). */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -21,7 +22,7 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* About 0.1-0.5 ms of spinning before a worker sleeps: covers the gaps between the kernel calls
+/* About 0.1 ms of spinning (4000 x PAUSE) before a worker sleeps: covers the gaps between the kernel calls
  * of one training iteration without burning a core when idle. */
 #define SPIN_ROUNDS 4000
 

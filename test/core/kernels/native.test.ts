@@ -302,7 +302,7 @@ describe.skipIf(!native)('native kernels: threads and validation', () => {
     const A = new Float32Array(6);
     const C = new Float32Array(4);
     expect(() => kn.gemm(false, false, 2, 2, 3, 1, A, new Float32Array(5), 0, C)).toThrow(
-      /gemm: B has 5 values but B \(K=3, N=2\) needs 6/,
+      /gemm: B has 5 values but B \(K, N\) = 3 x 2 needs 6/,
     );
     expect(() => kn.gemm(false, false, 2, 2, 3, 1, A, new Float32Array(6), 0, C.subarray(1))).toThrow(/C has 3 values/);
     expect(() => kn.gemmU8(true, 2, 2, 3, 1, A, new Uint8Array(6), 0, new Float32Array(3))).toThrow(RangeError);
