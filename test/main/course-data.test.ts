@@ -75,4 +75,27 @@ describe.skipIf(missing !== null)('course data through the app', () => {
     expect(evaluation.test!.accuracy).toBeCloseTo(run.testAccuracy!, 6);
     expect(evaluation.train.accuracy).toBeCloseTo(run.trainAccuracy, 6);
   });
+
+  it('without test folders, holds out 20 % and evaluates on exactly the rows training held out', async () => {
+    for (const [role, folder] of [
+      ['test-positive', 'test/cat'],
+      ['test-negative', 'test/non-cat'],
+    ] as const)
+      ok(await backend.call('removeFolder', [role, join(DATA, folder)]));
+    const done = new Promise<Extract<AppEvent, { type: 'train-done' }>>((resolve) =>
+      backend.events.subscribe((e) => {
+        if (e.type === 'train-done') resolve(e);
+      }),
+    );
+    ok(await backend.call('startTraining', [{ ...PRESETS.logistic, iterations: 300, seed: 3 }]));
+    const { run } = await done;
+    expect(run.settings.validationFraction).toBe(0.2);
+    // round(0.2 * 72) + round(0.2 * 137) = 14 + 27 held out
+    const evaluation = ok<Evaluation>(await backend.call('evaluate', [0.5]));
+    expect(evaluation.testSource).toBe('validation-split');
+    expect([evaluation.train.m, evaluation.test!.m]).toEqual([168, 41]);
+    expect(run.validationAccuracy).toBeLessThan(1);
+    expect(evaluation.test!.accuracy).toBeCloseTo(run.validationAccuracy!, 6);
+    expect(evaluation.train.accuracy).toBeCloseTo(run.trainAccuracy, 6);
+  });
 });

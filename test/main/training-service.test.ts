@@ -129,6 +129,9 @@ describe('training service', () => {
     expect(evaluation.testSource).toBe('validation-split');
     expect(evaluation.test!.m).toBe(24);
     expect(evaluation.train.m).toBe(96);
+    // the same rows training held out: the same accuracies as the run reported
+    expect(evaluation.test!.accuracy).toBeCloseTo(event.run.validationAccuracy!, 6);
+    expect(evaluation.train.accuracy).toBeCloseTo(event.run.trainAccuracy, 6);
     // The demo classes are easy: the held-out accuracy is far above chance.
     expect(evaluation.test!.accuracy).toBeGreaterThan(0.8);
     expect(evaluation.train.tp + evaluation.train.fp + evaluation.train.tn + evaluation.train.fn).toBe(96);
