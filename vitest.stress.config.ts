@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run test:stress`: the long runs the default suite keeps short. The load test (20,000 images
+// through browser mode with the UI open) and the reliability property/fault tests again with more
+// runs (CATNET_FUZZ_RUNS, CATNET_KILLS, ...). Must finish within 5 minutes on CI.
+export default defineConfig({
+  test: {
+    include: [
+      'test/stress/**/*.stress.ts',
+      'test/reliability/image-fuzz.test.ts',
+      'test/reliability/onnx-fuzz.test.ts',
+      'test/reliability/api-fuzz.test.ts',
+      'test/reliability/kernels-property.test.ts',
+      'test/reliability/killed-during-save.test.ts',
+    ],
+    globalSetup: ['test/helpers/global-setup.ts'],
+    env: {
+      CATNET_FUZZ_RUNS: '400',
+      CATNET_KILLS: '10',
+    },
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
