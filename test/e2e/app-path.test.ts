@@ -91,6 +91,16 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     return file;
   };
   const text = async (testid: string): Promise<string> => (await page.getByTestId(testid).textContent()) ?? '';
+  /** Waits until the run ends as `expected` or with a training error (fails fast, showing the error). */
+  const expectRunEnd = async (expected: 'cancelled' | 'completed'): Promise<void> => {
+    const outcome = async (): Promise<string> => {
+      if (await page.getByTestId('train-error').isVisible()) return `error: ${await text('train-error')}`;
+      if (await page.getByTestId('train-done').isVisible()) return text('train-done');
+      return 'running';
+    };
+    await expect.poll(outcome, { timeout: 300_000, interval: 250 }).toMatch(new RegExp(`${expected}|^error: `));
+    expect(await outcome()).toContain(expected);
+  };
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -168,12 +178,12 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
       .toBeGreaterThan(1);
     await shot('training');
     await page.getByTestId('stop-button').click();
-    await page.getByTestId('train-button').waitFor({ timeout: 60_000 });
+    await expectRunEnd('cancelled');
 
     // ... then 300 iterations to completion.
     await page.getByTestId('iterations-input').fill('300');
     await page.getByTestId('train-button').click();
-    await expect.poll(() => text('train-done'), { timeout: 300_000, interval: 500 }).toContain('completed');
+    await expectRunEnd('completed');
     await shot('trained');
 
     // 3. Evaluate, and again at another threshold.
