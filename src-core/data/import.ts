@@ -17,6 +17,7 @@ import {
   saveCache,
   type VectorRun,
 } from './cache.js';
+import { pruneCache, touchCacheFiles } from './cache-prune.js';
 import { Dataset } from './dataset.js';
 import { findDuplicates } from './duplicates.js';
 import { cacheVerdict, decodeFile, type TaskResult } from './file-verdict.js';
@@ -290,6 +291,10 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     }
   }
 
+  if (cacheDir) {
+    await touchCacheFiles(caches.flatMap((c) => (c.file && c.loaded.status === 'loaded' ? [c.file] : [])));
+    await pruneCache(cacheDir);
+  }
   phase('saveCache');
 
   // 6. Dataset, outcomes, duplicates, warnings.

@@ -116,3 +116,34 @@ describe('vector cache', () => {
     expect(r.report.warnings.join(' ')).toMatch(/cache/);
   });
 });
+
+describe('cache pruning', () => {
+  it('deletes our cache files unused for 60 days and crash leftovers, keeps the rest', async () => {
+    const { pruneCache } = await import('../../../src-core/data/cache-prune.js');
+    const dir = cacheDirOf('prune');
+    const old = Date.now() / 1000 - 61 * 86_400;
+    const files = {
+      'vectors-old.cnvc': old,
+      'vectors-new.cnvc': Date.now() / 1000,
+      'vectors-x.cnvc.1.ab.tmp': Date.now() / 1000 - 7200,
+      'someone-elses.cnvc': old,
+    };
+    writeFiles(dir, Object.fromEntries(Object.keys(files).map((k) => [k, 'x'])));
+    for (const [name, t] of Object.entries(files)) utimesSync(join(dir, name), t, t);
+    expect(await pruneCache(dir)).toBe(2);
+    expect(readdirSync(dir).sort()).toEqual(['someone-elses.cnvc', 'vectors-new.cnvc']);
+    expect(await pruneCache(join(dir, 'missing'))).toBe(0);
+  });
+
+  it('an import keeps the cache files it uses fresh', async () => {
+    const dir = cacheDirOf('touch');
+    await run(dir);
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.cnvc'))!);
+    const old = Date.now() / 1000 - 61 * 86_400;
+    utimesSync(file, old, old);
+    const again = await run(dir);
+    expect(again.report.fromCache).toBe(13);
+    expect(readdirSync(dir)).toContain(file.slice(dir.length + 1));
+    expect((await run(dir)).report.fromCache).toBe(13);
+  });
+});

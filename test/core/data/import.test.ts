@@ -260,6 +260,13 @@ describe('importFolders on a folder of every bad input', () => {
     expect(file.report.skipped[0].reason).toBe('not-a-file');
   });
 
+  it('imports nothing from no folders, without complaint', async () => {
+    const { dataset, report } = await importFolders({ folders: [] });
+    expect(dataset.m).toBe(0);
+    expect(report.files).toEqual([]);
+    expect(report.warnings).toEqual([]);
+  });
+
   it('caps very large trees with a warning', async () => {
     const { dataset, report } = await importFolders({ folders: [{ path: neg, label: 0 }], maxFiles: 2 });
     expect(report.folders[0].files).toBe(2);
