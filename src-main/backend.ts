@@ -4,24 +4,15 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImageRejected, loadImageFile, preprocessImage } from '../src-core/data/index.js';
-import { getKernels } from '../src-core/kernels/select.js';
+import { loadImageFile, preprocessImage } from '../src-core/data/index.js';
 import { N_X } from '../src-core/nn/model.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
-import type {
-  ApiResponse,
-  EngineInfo,
-  ModelInfo,
-  Prediction,
-  ProjectState,
-  Role,
-  TrainingRunSummary,
-} from './contract.js';
+import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
 import { EventHub } from './events.js';
-import { predictVector } from './services/classify.js';
+import { predictLoaded, predictVector } from './services/classify.js';
 import { DEMO_CLASS_NAMES, writeDemoImages } from './services/demo.js';
-import { engineInfo } from './services/engine.js';
+import { backendLabel, engineInfo } from './services/engine.js';
 import { evaluateModel } from './services/evaluation.js';
 import { Library } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
@@ -166,10 +157,7 @@ export class Backend {
       emit: (event: Parameters<EventHub['emit']>[0]) => this.events.emit(event),
       images: () => this.library.all(),
       classNames: () => this.saved.classNames,
-      backendLabel: () => {
-        const { info } = getKernels();
-        return info.backend === 'native' ? `native ${info.isa} x${info.threads}` : 'reference';
-      },
+      backendLabel,
       hasModel: () => this.models.model !== null,
       finished: async (result: TrainResult, run: TrainingRunSummary) => {
         const info = modelInfo(result.model, 'trained');
@@ -191,18 +179,6 @@ export class Backend {
     this.saved.history.push({ ...run, stopped: run.stopped === 'diverged' ? 'diverged' : 'failed' });
     await this.changed().catch(() => undefined);
     this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
-  }
-
-  private async predict(load: () => Promise<Uint8Array>, name: string): Promise<Prediction> {
-    const model = this.models.require();
-    let vector: Uint8Array;
-    try {
-      vector = await load();
-    } catch (error) {
-      if (error instanceof ImageRejected) throw new Error(`Cannot classify ${name}: ${error.message}`);
-      throw error;
-    }
-    return predictVector(model, vector);
   }
 
   private needPath(what: string): never {
@@ -312,11 +288,13 @@ export class Backend {
         this.models.require();
         const file = path ?? (dialogs ? await dialogs.chooseImage() : this.needPath('To classify a file'));
         if (file === null) return null;
-        return this.predict(() => loadImageFile(file, { resize: this.models.require().resize }), file);
+        const model = this.models.require();
+        return predictLoaded(model, () => loadImageFile(file, { resize: model.resize }), file);
       },
       classifyBytes: async (base64, name) => {
         const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
-        return this.predict(() => preprocessImage(bytes, { resize: this.models.require().resize }), name);
+        const model = this.models.require();
+        return predictLoaded(model, () => preprocessImage(bytes, { resize: model.resize }), name);
       },
       exportModel: async (path) => {
         this.models.require();

@@ -1,6 +1,7 @@
 // One image through the current model: probability, label at the model's threshold, class name, and
 // the 64x64 input exactly as the model saw it (PNG data URL).
 
+import { ImageRejected } from '../../src-core/data/index.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { predictProbabilities } from '../../src-core/nn/predict.js';
 import type { Prediction } from '../contract.js';
@@ -15,4 +16,16 @@ export async function predictVector(model: Model, vector: Uint8Array): Promise<P
     className: label === 1 ? model.classNames[0] : model.classNames[1],
     input: await pngDataUrl(vector),
   };
+}
+
+/** Loads (decodes and preprocesses) an image, then predicts; a rejected image names its source. */
+export async function predictLoaded(model: Model, load: () => Promise<Uint8Array>, name: string): Promise<Prediction> {
+  let vector: Uint8Array;
+  try {
+    vector = await load();
+  } catch (error) {
+    if (error instanceof ImageRejected) throw new Error(`Cannot classify ${name}: ${error.message}`);
+    throw error;
+  }
+  return predictVector(model, vector);
 }

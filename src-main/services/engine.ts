@@ -16,3 +16,9 @@ export function engineInfo(transport: EngineInfo['transport']): EngineInfo {
     transport,
   };
 }
+
+/** Short backend label for progress events, e.g. 'native avx512 x2' or 'reference'. */
+export function backendLabel(): string {
+  const { info } = getKernels();
+  return info.backend === 'native' ? `native ${info.isa} x${info.threads}` : 'reference';
+}
