@@ -7,7 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { KernelActivation, Kernels } from '../../../src-core/kernels/kernels.js';
 import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
-import { ACTIVATIONS } from '../../../src-core/nn/model.js';
+import { networkConfig } from '../../../src-core/nn/config.js';
+import { initializeParameters } from '../../../src-core/nn/init.js';
+import { ACTIVATIONS, type Activation } from '../../../src-core/nn/model.js';
+import { Network } from '../../../src-core/nn/network.js';
 import { appRoot } from '../../../src-core/paths.js';
 
 let native: Kernels | undefined;
@@ -255,6 +258,28 @@ describe.skipIf(!native)('native kernels agree with the reference', () => {
       });
     });
   }
+});
+
+describe.skipIf(!native)('a whole network on native kernels', () => {
+  it('gives the reference cost and gradients (course-shaped net, every activation)', () => {
+    setNativeIsa(defaultIsa);
+    const m = 23;
+    const pixels = bytes(m * 12288, 31);
+    const Y = floats(m, 32, 0, 1).map(Math.round) as Float32Array;
+    for (const activation of ACTIVATIONS as Activation[]) {
+      const config = networkConfig([6, 4], activation);
+      const [nn, nr] = [native!, ref].map((k) => new Network(config, m, k));
+      initializeParameters(nr.params, nr.layerDims, 'he', 5);
+      nn.paramSlab.set(nr.paramSlab);
+      const Jn = nn.forwardCost(pixels, Y, m, 0.1);
+      const Jr = nr.forwardCost(pixels, Y, m, 0.1);
+      expect(Math.abs(Jn - Jr), `${activation} cost`).toBeLessThanOrEqual(1e-5 * Math.abs(Jr));
+      nn.backward(pixels, m, 0.1);
+      nr.backward(pixels, m, 0.1);
+      const scale = nr.gradSlab.reduce((a, g) => Math.max(a, Math.abs(g)), 0);
+      expectClose(`${activation} gradients`, nn.gradSlab, nr.gradSlab, 0, 1e-4 * scale);
+    }
+  });
 });
 
 describe.skipIf(!native)('native kernels: threads and validation', () => {
