@@ -3,6 +3,7 @@
 // iteration), per backend and per instruction set (forced in-process with setNativeIsa), 1 thread vs
 // all threads, and the time of one full-batch training iteration. Benchmarks only: nothing asserted.
 
+import { loadavg } from 'node:os';
 import type { Kernels } from '../src-core/kernels/kernels.js';
 import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../src-core/kernels/native.js';
 import { referenceKernels } from '../src-core/kernels/reference.js';
@@ -118,6 +119,8 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<o
   const result: Record<string, unknown> = {
     workload: `course net [${N_X}, ${HIDDEN.join(', ')}, 1], m = ${M_IMAGES}, full batch; layer-1 products ${LAYER1_FLOP / 1e6} MFLOP each`,
     peak_gflops: peak,
+    // Other processes on the machine make medians slower and thread speed-ups smaller: say how busy it was.
+    load_average_1min_at_start: round(loadavg()[0], 2),
   };
 
   log('kernels: reference (TypeScript), briefly');
@@ -174,5 +177,6 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<o
     setNativeThreads(allThreads);
   }
   result.native = { default_isa: info.isa, supported: info.supported, threads: allThreads, isa: perIsa };
+  result.load_average_1min_at_end = round(loadavg()[0], 2);
   return result;
 }
