@@ -1,7 +1,7 @@
 // The custom network editor's text fields <-> TrainSettings. Pure: parsing returns either a value or a
 // message that says what is wrong with the text and what to type instead.
 
-import { PRESETS, type TrainSettings } from '../../src-main/contract.js';
+import { PRESETS, TrainSettings } from '../../src-main/contract.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -53,16 +53,33 @@ export function matchingPreset(s: TrainSettings): PresetName | null {
   return null;
 }
 
-/** A positive finite number from a text field, or a message naming the field. */
-export function parsePositive(
-  label: string,
-  text: string,
-  { allowZero = false, integer = false } = {},
-): Parsed<number> {
-  const n = Number(text.trim());
-  if (text.trim() === '' || !Number.isFinite(n)) return { ok: false, error: `${label}: "${text}" is not a number.` };
-  if (integer && !Number.isInteger(n)) return { ok: false, error: `${label} must be a whole number (got ${n}).` };
-  if (n < 0 || (!allowZero && n === 0))
-    return { ok: false, error: `${label} must be ${allowZero ? 'zero or more' : 'more than zero'} (got ${n}).` };
-  return { ok: true, value: n };
+export const SETTING_LABELS: Record<keyof TrainSettings, string> = {
+  hiddenLayers: 'Hidden layers',
+  activation: 'Activation',
+  init: 'Initialisation',
+  learningRate: 'Learning rate',
+  iterations: 'Iterations',
+  batchSize: 'Batch size',
+  optimizer: 'Optimiser',
+  l2: 'L2 regularisation',
+  validationFraction: 'Validation fraction',
+  seed: 'Seed',
+};
+
+/**
+ * What is wrong with the edited settings, in words naming the field, or null when they are valid.
+ * The contract's own schema decides (the back end checks the same one); empty number fields arrive
+ * as null/undefined from the inputs.
+ */
+export function settingsProblem(settings: Record<keyof TrainSettings, unknown>, hiddenText: string): string | null {
+  const hidden = parseHiddenLayers(hiddenText);
+  if (!hidden.ok) return hidden.error;
+  const parsed = TrainSettings.safeParse({ ...settings, hiddenLayers: hidden.value });
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const key = issue?.path[0] as keyof TrainSettings | undefined;
+  const label = key && key in SETTING_LABELS ? SETTING_LABELS[key] : 'Settings';
+  const value = key ? settings[key] : undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return `${label}: type a number.`;
+  return `${label}: ${value} is out of range (${issue?.message ?? 'invalid value'}).`;
 }

@@ -6,11 +6,17 @@ import {
   DEFAULT_SETTINGS,
   PRESETS,
   type TrainingRunSummary,
-  TrainSettings,
+  type TrainSettings,
 } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
 import { errorMessage } from './errors.js';
-import { formatHiddenLayers, matchingPreset, type PresetName, parseHiddenLayers } from './settings-form.js';
+import {
+  formatHiddenLayers,
+  matchingPreset,
+  type PresetName,
+  parseHiddenLayers,
+  settingsProblem,
+} from './settings-form.js';
 import { trainErrorAdvice } from './train-advice.js';
 
 export type TrainProgress = Extract<AppEvent, { type: 'train-progress' }>;
@@ -38,15 +44,8 @@ export class TrainingState {
   lastRun = $state.raw<TrainingRunSummary | null>(null);
 
   readonly preset = $derived<PresetName | null>(matchingPreset(this.settings));
-  readonly hiddenParsed = $derived(parseHiddenLayers(this.hiddenText));
   /** What is wrong with the settings, in words, or null when Train may be pressed. */
-  readonly settingsError = $derived.by(() => {
-    if (!this.hiddenParsed.ok) return this.hiddenParsed.error;
-    const parsed = TrainSettings.safeParse({ ...this.settings, hiddenLayers: this.hiddenParsed.value });
-    if (parsed.success) return null;
-    const issue = parsed.error.issues[0];
-    return `${String(issue?.path[0] ?? 'settings')}: ${issue?.message ?? 'invalid value'}`;
-  });
+  readonly settingsError = $derived(settingsProblem(this.settings, this.hiddenText));
   readonly running = $derived(this.status !== 'idle');
 
   constructor(private readonly app: AppState) {}

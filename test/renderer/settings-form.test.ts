@@ -6,7 +6,7 @@ import {
   formatHiddenLayers,
   matchingPreset,
   parseHiddenLayers,
-  parsePositive,
+  settingsProblem,
 } from '../../src-renderer/state/settings-form.js';
 import { trainErrorAdvice } from '../../src-renderer/state/train-advice.js';
 
@@ -50,15 +50,20 @@ describe('matchingPreset', () => {
   });
 });
 
-describe('parsePositive', () => {
-  it('accepts positive numbers and explains the rest', () => {
-    expect(parsePositive('Learning rate', '0.0075')).toEqual({ ok: true, value: 0.0075 });
-    expect(parsePositive('Batch size', '0', { allowZero: true, integer: true })).toEqual({ ok: true, value: 0 });
-    const r = parsePositive('Iterations', '2.5', { integer: true });
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toContain('Iterations');
-    expect(parsePositive('Learning rate', 'abc').ok).toBe(false);
-    expect(parsePositive('Learning rate', '0').ok).toBe(false);
+describe('settingsProblem', () => {
+  it('accepts every preset and the defaults', () => {
+    for (const preset of [DEFAULT_SETTINGS, ...Object.values(PRESETS)])
+      expect(settingsProblem(preset, formatHiddenLayers(preset.hiddenLayers))).toBeNull();
+  });
+
+  it('names the field and the value that the contract schema refuses', () => {
+    expect(settingsProblem({ ...DEFAULT_SETTINGS, learningRate: 0 }, '20,7,5')).toMatch(
+      /^Learning rate: 0 is out of range/,
+    );
+    expect(settingsProblem({ ...DEFAULT_SETTINGS, iterations: 2.5 }, '20,7,5')).toMatch(/^Iterations: 2.5/);
+    expect(settingsProblem({ ...DEFAULT_SETTINGS, validationFraction: 0.9 }, '')).toMatch(/^Validation fraction: 0.9/);
+    expect(settingsProblem({ ...DEFAULT_SETTINGS, seed: null }, '7')).toBe('Seed: type a number.');
+    expect(settingsProblem(DEFAULT_SETTINGS, '20,x')).toMatch(/"x" is not a whole number/);
   });
 });
 
