@@ -5,6 +5,7 @@
 // for seconds, the API keeps answering, memory stays bounded (pixels are 12 KB per image).
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
@@ -77,11 +78,30 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
 
   const api = async <T>(method: string, args: unknown[]): Promise<{ value: T; ms: number }> => {
     const t0 = performance.now();
-    const r = (await fetch(`${server.origin}/api/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(args),
-    }).then((x) => x.json())) as { ok?: T; error?: string };
+    // A fresh connection per call (agent: false): no keep-alive reuse race can pass for a server fault.
+    const text = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: `/api/${method}`,
+          method: 'POST',
+          agent: false,
+          headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve(body));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(JSON.stringify(args));
+    });
+    const r = JSON.parse(text) as { ok?: T; error?: string };
     if (r.error !== undefined) throw new Error(`${method}: ${r.error}`);
     return { value: r.ok as T, ms: performance.now() - t0 };
   };
@@ -100,19 +120,33 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
     });
     let peakRss = 0;
     let maxApiMs = 0;
+    const apiErrors: string[] = [];
     let stop = false;
     const sampler = (async () => {
       while (!stop) {
         peakRss = Math.max(peakRss, rssMb(server.child.pid!));
-        maxApiMs = Math.max(maxApiMs, (await api('engineInfo', [])).ms);
+        try {
+          maxApiMs = Math.max(maxApiMs, (await api('engineInfo', [])).ms);
+        } catch (error) {
+          apiErrors.push((error as Error).message);
+        }
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
     const t0 = performance.now();
-    const value = await task();
+    let value: T;
+    try {
+      value = await task();
+    } catch (error) {
+      const exit = server.child.exitCode ?? server.child.signalCode;
+      throw new Error(
+        `${what} failed: ${(error as Error).message} (${(error as Error).cause ?? ''}); server ${exit === null ? 'running' : `exited: ${exit}`}; server stderr: ${server.stderr().slice(-2000)}`,
+      );
+    } finally {
+      stop = true;
+      await sampler.catch(() => undefined);
+    }
     const seconds = (performance.now() - t0) / 1000;
-    stop = true;
-    await sampler;
     const page_ = await page.evaluate(() => {
       const g = globalThis as unknown as {
         __late: number;
@@ -129,8 +163,10 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
       pageHeapMb: Math.round(page_.heapMb),
       apiMaxMs: Math.round(maxApiMs),
       serverPeakRssMb: Math.round(peakRss),
+      apiErrors: apiErrors.length,
     };
-    console.info(`load ${what}: ${JSON.stringify(figures)}`);
+    console.info(`load ${what}: ${JSON.stringify(figures)}${apiErrors.length ? ` first error: ${apiErrors[0]}` : ''}`);
+    expect(apiErrors).toEqual([]);
     return { value, figures };
   }
 
