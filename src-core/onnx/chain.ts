@@ -76,7 +76,7 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
       const rest = ins.filter((s) => s !== cur);
       const c = rest.length === 1 ? constants.get(rest[0]) : undefined;
       if (!c) throw new Error(`${where}: its second operand must be a constant.`);
-      return readFloats(c, `${where} operand "${rest[0]}"`).values;
+      return readFloats(c, `${where} operand "${rest[0]}"`);
     };
 
     if (probabilityName !== undefined) {
@@ -103,8 +103,10 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
       }
       case 'Div':
       case 'Mul': {
-        const c = other();
-        const ok = op === 'Div' ? c.length === 1 && c[0] === 255 : c.length === 1 && Math.abs(c[0] - 1 / 255) < 1e-9;
+        const { dims, values: c } = other();
+        // A scalar (rank <= 1), so broadcasting keeps the image's shape.
+        const scalar = dims.length <= 1 && c.length === 1;
+        const ok = scalar && (op === 'Div' ? c[0] === 255 : Math.abs(c[0] - 1 / 255) < 1e-9);
         if (!ok || !cast || scaled || layers.length > 0 || pending)
           throw new Error(`${where}: only scaling the image by 1/255 (once, after the cast to float) is supported.`);
         scaled = true;
@@ -141,9 +143,7 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
       case 'Add': {
         if (!pending || pending.hasBias) throw new Error(`${where}: an Add must follow a MatMul (the bias).`);
         const c = other();
-        if (c.length !== pending.n && c.length !== 1)
-          throw new Error(`${where}: the bias has ${c.length} values for ${pending.n} units.`);
-        for (let r = 0; r < pending.n; r++) pending.b[r] = c.length === 1 ? c[0] : c[r];
+        pending.b.set(biasVector(c, pending.n, 1, where));
         pending.hasBias = true;
         break;
       }
@@ -256,11 +256,23 @@ function gemmLayer(
   if (ins[2]) {
     const C = constants.get(ins[2]);
     if (!C) throw new Error(`${where}: the bias "${ins[2]}" must be a constant.`);
-    const c = readFloats(C, `${where} bias`).values;
-    if (c.length !== n && c.length !== 1) throw new Error(`${where}: the bias has ${c.length} values for ${n} units.`);
-    for (let r = 0; r < n; r++) b[r] = beta * (c.length === 1 ? c[0] : c[r]);
+    b.set(biasVector(readFloats(C, `${where} bias`), n, beta, where));
   }
   return { W, b, n, nPrev, fromMatMul: false, hasBias: ins[2] !== undefined };
+}
+
+/**
+ * beta * bias as n values. Only shapes that broadcast along the units of Z [N, n] are accepted: [n],
+ * [1, n], and one value ([], [1], [1, 1]); [n, 1] would broadcast along the examples instead.
+ */
+function biasVector(c: { dims: number[]; values: Float32Array }, n: number, beta: number, where: string): Float32Array {
+  const { dims, values } = c;
+  const last = dims.length === 0 ? 1 : dims[dims.length - 1];
+  const ok = dims.length <= 2 && dims.slice(0, -1).every((d) => d === 1) && (last === n || last === 1);
+  if (!ok) throw new Error(`${where}: a bias of shape [${dims.join(', ')}] does not fit ${n} units.`);
+  const b = new Float32Array(n);
+  for (let r = 0; r < n; r++) b[r] = beta * (values.length === 1 ? values[0] : values[r]);
+  return b;
 }
 
 function matMulLayer(ins: string[], constants: Map<string, Tensor>, nPrev: number, where: string): Pending {

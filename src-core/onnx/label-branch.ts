@@ -41,8 +41,9 @@ export function labelStep(
       break;
     case 'Greater':
     case 'GreaterOrEqual': {
-      const t = ins[1] ? readFloats(constants.get(ins[1])!, `${where} threshold`).values : new Float32Array();
-      if (src.elemType !== DT.FLOAT || t.length !== 1)
+      const c = ins[1] ? readFloats(constants.get(ins[1])!, `${where} threshold`) : { dims: [9], values: [] };
+      const t = c.values;
+      if (src.elemType !== DT.FLOAT || t.length !== 1 || c.dims.length > 1)
         throw fail('only comparing the probability with one number is supported.');
       threshold = t[0];
       derived.set(out, { rank: src.rank, elemType: DT.BOOL });

@@ -42,31 +42,29 @@ export function checkSelfContained(t: OnnxTypes.ITensorProto, what: string): voi
   }
 }
 
-/** float32 (or float64) tensor values; the stored count must equal the dims' product. */
+/**
+ * float32 tensor values; the stored count must equal the dims' product. Only float32: the graph computes
+ * in float32, and a float64 operand would make the file invalid for every runtime.
+ */
 export function readFloats(t: OnnxTypes.ITensorProto, what: string): { dims: number[]; values: Float32Array } {
   checkSelfContained(t, what);
+  if (t.dataType !== DT.FLOAT)
+    throw new Error(`${what} has data type ${t.dataType}; catnet reads float32 values only.`);
   const { dims, size } = tensorDims(t, what);
   const raw = t.rawData;
   const values = new Float32Array(size);
-  if (t.dataType === DT.FLOAT || t.dataType === 11) {
-    const width = t.dataType === DT.FLOAT ? 4 : 8;
-    if (raw && raw.length > 0) {
-      if (raw.length !== size * width)
-        throw new Error(
-          `${what}: ${raw.length} bytes of data for ${dims.join(' x ')} values (expected ${size * width}).`,
-        );
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      for (let i = 0; i < size; i++)
-        values[i] = width === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true);
-    } else {
-      const list = t.dataType === DT.FLOAT ? (t.floatData ?? []) : (t.doubleData ?? []);
-      if (list.length !== size)
-        throw new Error(`${what}: ${list.length} values stored for dims ${dims.join(' x ')} (expected ${size}).`);
-      for (let i = 0; i < size; i++) values[i] = list[i];
-    }
-    return { dims, values };
+  if (raw && raw.length > 0) {
+    if (raw.length !== size * 4)
+      throw new Error(`${what}: ${raw.length} bytes of data for ${dims.join(' x ')} values (expected ${size * 4}).`);
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < size; i++) values[i] = view.getFloat32(i * 4, true);
+  } else {
+    const list = t.floatData ?? [];
+    if (list.length !== size)
+      throw new Error(`${what}: ${list.length} values stored for dims ${dims.join(' x ')} (expected ${size}).`);
+    for (let i = 0; i < size; i++) values[i] = list[i];
   }
-  throw new Error(`${what} has data type ${t.dataType}; catnet reads float weights only.`);
+  return { dims, values };
 }
 
 /** int64 tensor values (shapes, axes). */

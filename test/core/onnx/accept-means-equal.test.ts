@@ -1,6 +1,7 @@
 // Property: whatever graph importOnnx accepts, onnxruntime running the file and the engine running
 // the imported model compute the same probabilities. Graphs come from random structural edits of
-// catnet's own and a foreign-style file (nodes dropped, swapped, inputs rewired, attributes changed).
+// catnet's own and a foreign-style file (nodes dropped, swapped, inputs rewired, attributes, data
+// types and dims changed).
 import fc from 'fast-check';
 import * as ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
@@ -43,13 +44,25 @@ function apply(g: OnnxTypes.IGraphProto, e: Edit): void {
     case 5: // duplicate a node with a fresh output
       nodes.splice(e.b % (nodes.length + 1), 0, { ...n, output: [`dup${e.v}`] });
       break;
+    case 6: {
+      // change an initializer's data type (float, double, int64)
+      const t = g.initializer?.[e.a % (g.initializer?.length || 1)];
+      if (t) t.dataType = [1, 11, 7][e.v % 3];
+      break;
+    }
+    case 7: {
+      // transpose an initializer's declared dims
+      const t = g.initializer?.[e.a % (g.initializer?.length || 1)];
+      if (t?.dims) t.dims = [...t.dims].reverse();
+      break;
+    }
   }
 }
 
 it('every accepted edit runs identically in onnxruntime and the engine', async () => {
   let accepted = 0;
   let tried = 0;
-  const edit = fc.record({ kind: fc.nat(5), a: fc.nat(50), b: fc.nat(50), v: fc.nat(1000) });
+  const edit = fc.record({ kind: fc.nat(7), a: fc.nat(50), b: fc.nat(50), v: fc.nat(1000) });
   await fc.assert(
     fc.asyncProperty(fc.nat(1), fc.array(edit, { minLength: 1, maxLength: 3 }), async (which, edits) => {
       tried++;

@@ -205,6 +205,13 @@ const cases: Array<[string, Uint8Array, RegExp]> = [
     /only squeezing axis 1 of \[N, 1\] is supported/,
   ],
   [
+    'a bias of shape [n, 1] (broadcasts along the examples)',
+    edited((m) => {
+      tensor(m, 'b1').dims = [6, 1];
+    }),
+    /a bias of shape \[6, 1\] does not fit 6 units/,
+  ],
+  [
     'no graph',
     edited((m) => {
       m.graph = null;
