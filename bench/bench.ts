@@ -208,8 +208,9 @@ async function main(): Promise<void> {
     writeFileSync(tmp, `${json}\n`);
     renameSync(tmp, o.out);
   }
-  process.stdout.write(`${json}\n`);
   log(`done: ${targets.filter((t) => t.met).length} of ${targets.length} targets met`);
+  // Exit once the JSON is flushed: a hung worker thread (reported above) must not keep the run alive.
+  process.stdout.write(`${json}\n`, () => process.exit(0));
 }
 
 main().catch((err) => {

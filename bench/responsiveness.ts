@@ -5,7 +5,7 @@
 // stands for Electron's main process; the renderer is not measured.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { trainInWorker } from '../src-core/train/trainer.js';
+import { TrainingWorker } from '../src-core/train/trainer.js';
 import { nowMs } from './stats.js';
 import { COURSE_HIDDEN, COURSE_M, syntheticPixels } from './train-workloads.js';
 
@@ -44,7 +44,14 @@ export interface TrainingResponsiveness {
   max_ms: number;
 }
 
-/** Trains in the worker for about `ms` (cancelled then), with progress events handled here. */
+/** Longer than this after the cancel without a result: the worker is stopped and the run reported hung. */
+const HANG_MS = 30_000;
+
+/**
+ * Trains in the worker for about `ms` (cancelled then), with progress events handled here. A worker
+ * that does not answer the cancel within HANG_MS is terminated and reported as an error, so one hung
+ * worker does not hang the benchmark.
+ */
 async function watchTraining(
   images: number,
   batchSize: number,
@@ -54,22 +61,35 @@ async function watchTraining(
   const controller = new AbortController();
   let events = 0;
   const delay = await loopDelayDuring(async () => {
-    const timer = setTimeout(() => controller.abort(), ms);
+    const worker = new TrainingWorker(
+      { X: pixels, Y: Uint8Array.from(labels), m: images },
+      {
+        hiddenLayers: COURSE_HIDDEN,
+        activation: 'relu',
+        init: 'course',
+        learningRate: 0.0075,
+        iterations: 1_000_000,
+        batchSize,
+      },
+      { signal: controller.signal, onProgress: () => events++ },
+    );
+    const cancel = setTimeout(() => controller.abort(), ms);
+    let hangTimer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      hangTimer = setTimeout(() => {
+        void worker.terminate();
+        reject(
+          new Error(
+            `the training worker (batch ${batchSize || 'full'}, ${images} images) gave no result ${HANG_MS / 1000} s after it was cancelled: it hangs`,
+          ),
+        );
+      }, ms + HANG_MS);
+    });
     try {
-      await trainInWorker(
-        { X: pixels, Y: Uint8Array.from(labels), m: images },
-        {
-          hiddenLayers: COURSE_HIDDEN,
-          activation: 'relu',
-          init: 'course',
-          learningRate: 0.0075,
-          iterations: 1_000_000,
-          batchSize,
-        },
-        { signal: controller.signal, onProgress: () => events++ },
-      );
+      await Promise.race([worker.result, hung]);
     } finally {
-      clearTimeout(timer);
+      clearTimeout(cancel);
+      clearTimeout(hangTimer);
     }
   });
   return { ...delay, progress_events: events };
