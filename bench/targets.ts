@@ -109,6 +109,11 @@ export function evaluateTargets(
     train_time_vs_torch: ratio(catnetMs, torchMs),
     train_speedup_vs_torch: ratio(torchMs, catnetMs),
     train_speedup_vs_numpy: ratio(numpyMs, catnetMs),
+    // Fastest single iteration of each: less sensitive to other work on the machine than medians.
+    train_speedup_vs_torch_min_times: ratio(
+      pick(r.peers, 'torch.ms_min', 'peers'),
+      pick(r.training, 'course_net.ms_min', 'training'),
+    ),
     ingest_vs_pillow: ratio(ingestCold, pillowRate),
     folder_predict_vs_ingest: ratio(folderRate, ingestCold),
   };

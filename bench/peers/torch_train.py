@@ -97,6 +97,7 @@ def main():
                 "layer_dims": layer_dims,
                 "m": args.m,
                 "ms_per_iteration": best["ms_median"],
+                "ms_min": min(r["ms_min"] for r in runs),
                 "best_threads": best["threads"],
                 "runs": runs,
                 "blas": blas_info(),
