@@ -1,7 +1,8 @@
 // The model file on disk: save = export + verify + atomic write; load = size-capped read + import.
 // The only file-system code of onnx/ (export, import and verify are bytes in, bytes out).
 
-import { readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { writeFileAtomic } from '../fsio/atomic.js';
 import type { Model } from '../nn/model.js';
 import { appVersion } from '../paths.js';
@@ -24,20 +25,31 @@ export async function saveModel(
   return { path, bytes: bytes.length, maxDifference };
 }
 
-/** Reads a regular file of at most MAX_MODEL_BYTES; errors name the file. */
+/**
+ * Reads a regular file of at most MAX_MODEL_BYTES; errors name the file. The size is checked on the
+ * opened handle and reading stops at the cap, so a file swapped or growing meanwhile cannot exceed it.
+ */
 export async function readModelBytes(path: string): Promise<Uint8Array> {
-  let size: number;
+  let handle: FileHandle | undefined;
   try {
-    const s = await stat(path);
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const s = await handle.stat();
     if (!s.isFile()) throw new Error('it is not a regular file');
-    size = s.size;
+    if (s.size > MAX_MODEL_BYTES)
+      throw new Error(`it is ${s.size} bytes; catnet opens models up to ${MAX_MODEL_BYTES}`);
+    const bytes = new Uint8Array(s.size);
+    let filled = 0;
+    while (filled < s.size) {
+      const { bytesRead } = await handle.read(bytes, filled, s.size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return bytes.subarray(0, filled);
   } catch (e) {
     throw new Error(`Cannot open model ${path}: ${e instanceof Error ? e.message : String(e)}.`);
+  } finally {
+    await handle?.close().catch(() => {});
   }
-  if (size > MAX_MODEL_BYTES)
-    throw new Error(`Cannot open model ${path}: it is ${size} bytes; catnet opens models up to ${MAX_MODEL_BYTES}.`);
-  const bytes = await readFile(path);
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export async function loadModelFile(path: string): Promise<Model> {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,11 @@ describe('saveModel / loadModelFile', () => {
     mkdirSync(join(dir, 'folder.onnx'));
     await expect(loadModelFile(join(dir, 'folder.onnx'))).rejects.toThrow(/folder\.onnx: it is not a regular file/);
     await expect(loadModelFile(join(dir, 'missing.onnx'))).rejects.toThrow(/Cannot open model .*missing\.onnx/);
+    if (process.platform !== 'win32') {
+      // A named pipe must not hang the read: refused as not a regular file.
+      execFileSync('mkfifo', [join(dir, 'pipe.onnx')]);
+      await expect(loadModelFile(join(dir, 'pipe.onnx'))).rejects.toThrow(/pipe\.onnx: it is not a regular file/);
+    }
     writeFileSync(join(dir, 'text.onnx'), 'hello, I am not a model');
     await expect(loadModelFile(join(dir, 'text.onnx'))).rejects.toThrow(/text\.onnx/);
     writeFileSync(join(dir, 'cut.onnx'), exportOnnx(randomModel([3], 'tanh')).subarray(0, 5000));
