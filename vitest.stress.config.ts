@@ -16,7 +16,7 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     env: {
       CATNET_FUZZ_RUNS: '400',
-      CATNET_KILLS: '10',
+      CATNET_KILLS: '8',
     },
     testTimeout: 240_000,
     hookTimeout: 240_000,

@@ -38,7 +38,8 @@ function isResponse(r: unknown): r is ApiResponse {
 /** Strings a hostile page would try as paths and names. */
 function hostileStrings(sandbox: string) {
   // Random absolute paths are moved into the sandbox: '/' alone would import the whole disk (legitimately).
-  const inSandbox = (p: string) => (p.startsWith('/') ? `${sandbox}${p}` : p);
+  // ('..' is defused too: `${sandbox}/..` is /tmp, a real folder that would be imported.)
+  const inSandbox = (p: string) => (p.startsWith('/') ? `${sandbox}${p.replaceAll('..', '__')}` : p);
   return fc.oneof(
     fc.string({ maxLength: 40 }).map(inSandbox),
     fc.string({ unit: 'grapheme', maxLength: 20 }).map(inSandbox),
@@ -144,7 +145,7 @@ describe('API handlers against random payloads', () => {
     expect(await backend.call('openModel', [join(sandbox, 'dir.onnx')])).toHaveProperty('error');
     // Only folders inside the sandbox (its empty sub-folders are valid folders) were ever added.
     const { folders } = ((await backend.call('getProject', [])) as { ok: { folders: { path: string }[] } }).ok;
-    for (const f of folders) expect(f.path.startsWith(sandbox)).toBe(true);
+    for (const f of folders) expect(f.path.startsWith(sandbox), f.path).toBe(true);
   });
 
   it('classifyBytes with huge or garbage base64 is refused with a message', async () => {
