@@ -116,7 +116,16 @@ export class ProjectStore {
     };
   }
 
-  async save(project: SavedProject): Promise<void> {
-    await writeFileAtomic(this.file, `${JSON.stringify(project, null, 2)}\n`);
+  /**
+   * Saves a snapshot of `project` taken now. Saves run one after another in call order, so two
+   * changes in quick succession can never leave the older snapshot on disk.
+   */
+  save(project: SavedProject): Promise<void> {
+    const text = `${JSON.stringify(project, null, 2)}\n`;
+    const done = this.queue.then(() => writeFileAtomic(this.file, text));
+    this.queue = done.catch(() => undefined);
+    return done;
   }
+
+  private queue: Promise<void> = Promise.resolve();
 }

@@ -128,3 +128,17 @@ describe('project through the back end', () => {
     await backend.dispose();
   });
 });
+
+describe('project saves in quick succession', () => {
+  it('leave the last snapshot on disk, whatever order the writes finish in', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'catnet-project-order-'));
+    const store = new ProjectStore(dir);
+    const saves = Array.from({ length: 20 }, (_, k) =>
+      store.save({ ...emptyProject(), classNames: [`class ${k}`, 'other'] }),
+    );
+    await Promise.all(saves);
+    expect((await store.load()).project.classNames).toEqual(['class 19', 'other']);
+    expect(await readdir(dir)).toEqual([PROJECT_FILE]);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
