@@ -92,6 +92,15 @@ async function runChildTask(o: Options): Promise<void> {
   }
 }
 
+/** The kernels of this (main) process, or why they did not load. */
+function mainBackend(): unknown {
+  try {
+    return getKernels().info;
+  } catch (err) {
+    return { unavailable: (err as Error).message };
+  }
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name('bench')
@@ -120,6 +129,8 @@ async function main(): Promise<void> {
     if (!SECTIONS.includes(s))
       throw new Error(`bench: unknown section "${s}" in --only (known: ${SECTIONS.join(', ')})`);
   const peakGflops = o.peakGflops === undefined ? undefined : Number(o.peakGflops);
+  if (peakGflops !== undefined && !(peakGflops > 0))
+    throw new Error(`bench: --peak-gflops must be a positive number of GFLOP/s, got "${o.peakGflops}"`);
   const machine = machineInfo(peakGflops);
   const imageCount = o.images ? Number(o.images) : quick ? 40 : 1000;
   log(
@@ -165,10 +176,9 @@ async function main(): Promise<void> {
     const training = await benchTrainingResponsiveness(quick);
     return {
       training,
-      import_max_ms: sameFiles ? sameFiles.max_loop_delay_ms : Number.NaN,
-      import_source: sameFiles
-        ? 'every import pass of ingest.same_files'
-        : 'not measured: the ingest section did not run (it measures the import delay)',
+      import: sameFiles
+        ? { max_ms: sameFiles.max_loop_delay_ms, source: 'every import pass of ingest.same_files' }
+        : { unavailable: 'the ingest section did not run (its import passes measure this delay)' },
     };
   });
   const peers = await section('peers', enabled, () => benchPeers({ quick, jpegFolder: fixture?.folder, log }));
@@ -188,7 +198,7 @@ async function main(): Promise<void> {
     quick,
     seconds: (nowMs() - started) / 1000,
     machine: { ...machine, load_average_end: loadAverage() },
-    backend: getKernels().info,
+    backend: mainBackend(),
     jpeg_folder: fixture ? { folder: fixture.folder, images: fixture.files.length, mb: fixture.bytes / 2 ** 20 } : null,
     training: training ?? null,
     kernels: kernels ?? null,
