@@ -119,6 +119,9 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
       }, 50);
     });
     let peakRss = 0;
+    const t0 = performance.now();
+    /** API probes slower than 500 ms, with when they started (seconds into the task). */
+    const slow: string[] = [];
     let maxApiMs = 0;
     const apiErrors: string[] = [];
     let stop = false;
@@ -126,14 +129,16 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
       while (!stop) {
         peakRss = Math.max(peakRss, rssMb(server.child.pid!));
         try {
-          maxApiMs = Math.max(maxApiMs, (await api('engineInfo', [])).ms);
+          const started = performance.now();
+          const { ms } = await api('engineInfo', []);
+          maxApiMs = Math.max(maxApiMs, ms);
+          if (ms > 500) slow.push(`${Math.round(ms)} ms at +${((started - t0) / 1000).toFixed(1)} s`);
         } catch (error) {
           apiErrors.push((error as Error).message);
         }
         await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    const t0 = performance.now();
     let value: T;
     try {
       value = await task();
@@ -164,6 +169,7 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
       apiMaxMs: Math.round(maxApiMs),
       serverPeakRssMb: Math.round(peakRss),
       apiErrors: apiErrors.length,
+      slowProbes: slow.slice(0, 10),
     };
     console.info(`load ${what}: ${JSON.stringify(figures)}${apiErrors.length ? ` first error: ${apiErrors[0]}` : ''}`);
     expect(apiErrors).toEqual([]);
@@ -227,10 +233,15 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
     };
     const { value, figures } = await watched('training', async () => {
       const before = (await api<ProjectState>('getProject', [])).value.history.length;
-      await api('startTraining', [settings]);
+      const t = performance.now();
+      const start = await api('startTraining', [settings]);
+      console.info(`load: startTraining answered in ${Math.round(start.ms)} ms`);
       for (;;) {
         const state = (await api<ProjectState>('getProject', [])).value;
-        if (state.history.length > before) return state;
+        if (state.history.length > before) {
+          console.info(`load: training recorded after ${((performance.now() - t) / 1000).toFixed(1)} s`);
+          return state;
+        }
         await new Promise((r) => setTimeout(r, 500));
       }
     });
