@@ -60,6 +60,8 @@ export class TrainingState {
     // Keep the data-related choices the user made; the preset sets the network and its optimiser.
     const { validationFraction, seed } = this.settings;
     this.load({ ...PRESETS[name], validationFraction, seed });
+    // Saved with the project, so the choice survives a restart.
+    void this.app.run('Saving the settings', () => this.app.api.updateSettings(this.snapshot()));
   }
 
   setHiddenText(text: string): void {
