@@ -14,6 +14,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export type HarnessJob =
   | { kind: 'image'; bytes: Uint8Array }
   | { kind: 'image-file'; path: string }
+  /** importFolders over a folder: every file must be accepted or skipped with a known reason and a message. */
+  | { kind: 'import-folder'; path: string }
   /** run: also load it in onnxruntime and predict two images when the importer accepts it. */
   | { kind: 'onnx'; bytes: Uint8Array; run?: boolean }
   /** The harness's self-test: the child kills itself with SIGSEGV, or never answers. */
@@ -21,7 +23,7 @@ export type HarnessJob =
   | { kind: 'hang' };
 
 export type HarnessOutcome =
-  | { outcome: 'accepted'; detail: string; probabilities?: number[] }
+  | { outcome: 'accepted'; detail: string; probabilities?: number[]; files?: number }
   /** The contract's refusal: ImageRejected (reason code) or a model error naming the file. */
   | { outcome: 'rejected'; reason: string; message: string }
   /** Any other exception: a bug (the contract says every failure is a rejection). */

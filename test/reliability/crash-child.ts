@@ -4,7 +4,8 @@
 // Not a test file: the harness bundles it with esbuild and forks it.
 
 import { loadImageFile, preprocessImage } from '../../src-core/data/images.js';
-import { ImageRejected } from '../../src-core/data/reasons.js';
+import { importFolders } from '../../src-core/data/import.js';
+import { ImageRejected, REASON_LABELS } from '../../src-core/data/reasons.js';
 import { N_X } from '../../src-core/nn/model.js';
 import { analyseOnnx } from '../../src-core/onnx/import.js';
 import { OnnxClassifier } from '../../src-core/onnx/runtime.js';
@@ -31,6 +32,17 @@ async function runJob(job: HarnessJob): Promise<HarnessOutcome> {
         if (!(vector instanceof Uint8Array) || vector.length !== N_X)
           return { outcome: 'threw', name: 'BadVector', message: `vector of ${vector?.length} bytes` };
         return { outcome: 'accepted', detail: `${vector.length} bytes` };
+      }
+      case 'import-folder': {
+        const { dataset, report } = await importFolders({ folders: [{ path: job.path, label: 1 }] });
+        const bad = report.skipped.filter((f) => !(f.reason in REASON_LABELS) || !f.message);
+        if (bad.length > 0 || dataset.m !== report.accepted)
+          return { outcome: 'threw', name: 'BadReport', message: JSON.stringify(bad.slice(0, 3)) };
+        return {
+          outcome: 'accepted',
+          detail: `${report.accepted} accepted, ${report.skipped.length} skipped`,
+          files: report.accepted + report.skipped.length,
+        };
       }
       case 'crash':
         // The harness's own test: a native-style death (the signal a segfaulting decoder gets).

@@ -114,6 +114,28 @@ describe('image loader against hostile bytes (in a child process)', () => {
     });
   }
 
+  it('a folder of mutated files of every format: each file imported or skipped with a reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'catnet-fuzzdir-'));
+    try {
+      const formats = Object.keys(seeds);
+      const files = fc.sample(
+        fc
+          .tuple(fc.constantFrom(...formats), fc.nat())
+          .chain(([f, n]) => mutation(seeds[f]!.length).map((m) => ({ f, n, m }))),
+        { numRuns: Math.min(RUNS, 200), seed: 7 },
+      );
+      files.forEach(({ f, m }, i) =>
+        writeFileSync(join(dir, `file-${i}.${f === 'progressiveJpeg' ? 'jpg' : f}`), mutate(seeds[f]!, m)),
+      );
+      const o = await harness.run({ kind: 'import-folder', path: dir }, 120_000);
+      count('folder import', o);
+      expect(o, JSON.stringify(o)).toMatchObject({ outcome: 'accepted', files: files.length });
+      console.info(`fuzzed folder: ${(o as { detail: string }).detail}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('random bytes, alone or behind each format signature: rejected with a reason', async () => {
     const signatures = [
       [],
