@@ -4,7 +4,9 @@
 // navigation, redirects, webviews and window.open refused for every web contents, and the renderer's
 // meta CSP equal to the header. (The real-binary version is test/e2e/electron-security.test.ts.)
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 
@@ -39,7 +41,13 @@ class FakeContents {
   }
 }
 
+const ipcHandlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
+
 vi.mock('electron', () => ({
+  ipcMain: {
+    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
+      ipcHandlers.set(channel, fn),
+  },
   app: { on: (name: string, fn: Listener) => recorded.appListeners.set(name, fn) },
   session: {
     defaultSession: {
@@ -63,6 +71,9 @@ vi.mock('electron', () => ({
 
 const { createMainWindow, setupSessionSecurity, rendererUrl } = await import('../../src-main/window.js');
 const { CONTENT_SECURITY_POLICY } = await import('../../src-main/csp.js');
+const { setupIpc } = await import('../../src-main/ipc.js');
+const { Backend } = await import('../../src-main/backend.js');
+const { API_METHODS, channelOf } = await import('../../src-main/contract.js');
 
 const PERMISSIONS = [
   'clipboard-read',
@@ -181,5 +192,64 @@ describe('Electron security policy (stand-in electron module)', () => {
     const html = readFileSync('src-renderer/index.html', 'utf8');
     const meta = html.match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)?.[1];
     expect(meta).toBe(CONTENT_SECURITY_POLICY);
+  });
+});
+
+describe('IPC handlers against random senders and payloads (stand-in electron module)', () => {
+  it('only our top frame on our page is served; every answer is { ok } or { error }; random args never throw', async () => {
+    const userData = mkdtempSync(join(tmpdir(), 'catnet-ipcfuzz-'));
+    const backend = await Backend.create({
+      userData,
+      transport: 'electron',
+      startTrainer: () => ({
+        result: Promise.reject(new Error('stand-in trainer')),
+        cancel: () => undefined,
+        terminate: async () => undefined,
+      }),
+    });
+    const mainFrame = { url: rendererUrl() };
+    const webContents = { mainFrame, send: () => undefined };
+    const win = { webContents, isDestroyed: () => false };
+    setupIpc(backend, () => win as never);
+    const served = { trusted: 0, refused: 0 };
+    try {
+      const sender = fc.constantFrom<unknown>(webContents, {}, null, undefined, { mainFrame });
+      const frame = fc.oneof(
+        fc.constant<unknown>(mainFrame),
+        fc.constantFrom<unknown>(null, undefined, {}),
+        urls.map((url) => ({ url })),
+        fc.constant({ url: `${rendererUrl()}/../../../etc/passwd` }),
+        fc.constant({ url: rendererUrl().replace('index.html', 'other.html') }),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.constantFrom(...API_METHODS),
+          sender,
+          frame,
+          fc.array(fc.anything({ maxDepth: 3 }), { maxLength: 3 }),
+          async (method, s, f, args) => {
+            const trusted = s === webContents && f === mainFrame;
+            const answer = (await ipcHandlers.get(channelOf(method))!(
+              { sender: s, senderFrame: f },
+              ...args,
+            )) as Record<string, unknown>;
+            expect(Object.keys(answer)).toHaveLength(1);
+            if (!trusted) {
+              expect(answer).toEqual({ error: `catnet refused '${method}' from an unknown page` });
+              served.refused++;
+            } else {
+              expect('ok' in answer || typeof answer.error === 'string').toBe(true);
+              served.trusted++;
+            }
+          },
+        ),
+        { numRuns: Number(process.env.CATNET_FUZZ_RUNS ?? 150) * 2 },
+      );
+      expect(served.trusted).toBeGreaterThan(0);
+      expect(served.refused).toBeGreaterThan(0);
+    } finally {
+      await backend.dispose();
+      rmSync(userData, { recursive: true, force: true });
+    }
   });
 });
