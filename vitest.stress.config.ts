@@ -12,11 +12,13 @@ export default defineConfig({
       'test/reliability/api-fuzz.test.ts',
       'test/reliability/kernels-property.test.ts',
       'test/reliability/killed-during-save.test.ts',
+      'test/reliability/training-faults.test.ts',
     ],
     globalSetup: ['test/helpers/global-setup.ts'],
     env: {
       CATNET_FUZZ_RUNS: '400',
       CATNET_KILLS: '8',
+      CATNET_WORKER_CANCELS: '100',
     },
     testTimeout: 240_000,
     hookTimeout: 240_000,
