@@ -30,6 +30,11 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
 static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+/* The caller sleeps here (after a short spin) while a worker finishes the last chunk: a sleeping
+ * caller frees its core, so on a busy machine the scheduler can move a descheduled worker onto it. */
+static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t done_cv = PTHREAD_COND_INITIALIZER;
+static int caller_sleeping; /* guarded by done_lock */
 
 static size_t n_threads = 1; /* threads used per job, the caller included */
 static size_t n_workers = 0; /* workers created (never destroyed) */
@@ -77,8 +82,13 @@ static void run_chunks(uint64_t serial) {
       if (atomic_compare_exchange_weak_explicit(&job_word, &w, w + 1, memory_order_acq_rel, memory_order_acquire))
         break;
     }
-    job_fn(job_ctx, chunk, job_chunks);
-    atomic_fetch_add_explicit(&done, 1, memory_order_release);
+    const size_t chunks = job_chunks;
+    job_fn(job_ctx, chunk, chunks);
+    if (atomic_fetch_add_explicit(&done, 1, memory_order_acq_rel) + 1 == chunks) {
+      pthread_mutex_lock(&done_lock);
+      if (caller_sleeping) pthread_cond_signal(&done_cv);
+      pthread_mutex_unlock(&done_lock);
+    }
   }
 }
 
@@ -145,9 +155,15 @@ void catnet_parallel_for(size_t parts, catnet_part_fn fn, void *ctx) {
       pthread_cond_broadcast(&wake);
       pthread_mutex_unlock(&wake_lock);
       run_chunks(serial);
-      for (unsigned spin = 0; atomic_load_explicit(&done, memory_order_acquire) != parts; spin++) {
-        if (spin < SPIN_ROUNDS) CPU_RELAX();
-        else sched_yield();
+      for (unsigned spin = 0; spin < SPIN_ROUNDS / 4 && atomic_load_explicit(&done, memory_order_acquire) != parts;
+           spin++)
+        CPU_RELAX();
+      if (atomic_load_explicit(&done, memory_order_acquire) != parts) {
+        pthread_mutex_lock(&done_lock);
+        caller_sleeping = 1;
+        while (atomic_load_explicit(&done, memory_order_acquire) != parts) pthread_cond_wait(&done_cv, &done_lock);
+        caller_sleeping = 0;
+        pthread_mutex_unlock(&done_lock);
       }
       pthread_mutex_unlock(&job_lock);
       return;
