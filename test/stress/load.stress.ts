@@ -253,4 +253,27 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
     expect(figures.serverPeakRssMb).toBeLessThan(3000);
     expect(figures.pageHeapMb).toBeLessThan(300);
   }, 240_000);
+
+  it('a stop during full-batch training on all of them ends the run promptly and keeps a model', async () => {
+    const settings: TrainSettings = { ...DEFAULT_SETTINGS, hiddenLayers: [20, 7, 5], batchSize: 0, iterations: 500 };
+    const before = (await api<ProjectState>('getProject', [])).value.history.length;
+    await api('startTraining', [settings]);
+    await new Promise((r) => setTimeout(r, 4000));
+    const stoppedAt = performance.now();
+    await api('stopTraining', []);
+    let state: ProjectState;
+    for (;;) {
+      state = (await api<ProjectState>('getProject', [])).value;
+      if (state.history.length > before) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const seconds = (performance.now() - stoppedAt) / 1000;
+    const run = state.history.at(-1)!;
+    console.info(
+      `load: full-batch stop -> run recorded in ${seconds.toFixed(2)} s (${run.stopped} after ${run.iterations} iterations)`,
+    );
+    expect(run.stopped).toBe('cancelled');
+    expect(state.model).not.toBeNull();
+    expect(seconds).toBeLessThan(10);
+  }, 240_000);
 });
