@@ -3,7 +3,14 @@
 
 import type { BackendInfo, Kernels } from '../kernels/kernels.js';
 import { INIT_METHODS, type InitMethod } from '../nn/init.js';
-import { ACTIVATIONS, type Activation, type Model, type ResizeMode } from '../nn/model.js';
+import {
+  ACTIVATIONS,
+  type Activation,
+  type Model,
+  type NetworkConfig,
+  type Parameters,
+  type ResizeMode,
+} from '../nn/model.js';
 import { OPTIMIZERS, type OptimizerName } from './optimizers.js';
 
 /** Labelled examples as bytes: X (m, n_x) row-major pixels (X / 255 is the network's input), Y (m) 0/1. */
@@ -57,6 +64,19 @@ export interface TrainOptions {
   classNames?: [string, string];
   resize?: ResizeMode;
   threshold?: number;
+  /**
+   * Continue training: start from these parameters instead of initialising (`init` and the seed's
+   * weight draws are then unused). Its config must equal the requested network (hiddenLayers,
+   * activation, n_x), or train() throws naming both. A Model fits. Optimizer state (momentum, Adam)
+   * and learning-rate decay restart; full-batch gd continues exactly where the model was left.
+   */
+  initialModel?: InitialModel;
+}
+
+/** The parameters a run starts from, with the network they belong to; not modified by train(). */
+export interface InitialModel {
+  config: NetworkConfig;
+  params: Parameters;
 }
 
 export interface TrainProgress {
@@ -108,7 +128,7 @@ export interface TrainHooks {
 }
 
 /** Every option with its default filled in. */
-export type ResolvedOptions = Required<Omit<TrainOptions, 'epochs'>>;
+export type ResolvedOptions = Required<Omit<TrainOptions, 'epochs' | 'initialModel'>>;
 
 function check(ok: boolean, message: string): void {
   if (!ok) throw new Error(`training options: ${message}`);

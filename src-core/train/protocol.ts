@@ -1,7 +1,8 @@
 // The messages between the main thread and the training worker, both directions, declared once.
 // Pixels cross without a copy when they live in a SharedArrayBuffer (the Dataset's do); otherwise
 // postMessage clones them. Cancellation is both a message and a shared flag the loop reads every
-// iteration, so it works even while the worker is busy computing.
+// iteration, so it works even while the worker is busy computing. options.initialModel (continue
+// training) crosses as a copy packed into one buffer that is transferred, never the caller's arrays.
 
 import type { TrainingData, TrainOptions, TrainProgress, TrainResult } from './options.js';
 

@@ -9,6 +9,7 @@ import { initializeParameters } from '../nn/init.js';
 import { type Model, N_X } from '../nn/model.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../nn/random.js';
+import { checkInitialModel } from './initial-model.js';
 import { accuracy } from './metrics.js';
 import { createOptimizer } from './optimizers.js';
 import type { CostPoint, StopReason, TrainHooks, TrainingData, TrainOptions, TrainResult } from './options.js';
@@ -50,6 +51,8 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
   const n_x = data.n_x ?? N_X;
   checkData(data, n_x);
   const config = networkConfig(o.hiddenLayers, o.activation, n_x);
+  const initial = options.initialModel;
+  if (initial) checkInitialModel(initial, config);
   const { train: tr, validation: va } = splitValidation(
     { X: data.X, Y: data.Y, m: data.m },
     n_x,
@@ -60,7 +63,8 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
   const fullBatch = o.batchSize === 0 || o.batchSize >= m;
   const B = fullBatch ? m : o.batchSize;
   const net = new Network(config, B, kernels);
-  initializeParameters(net.params, config.layerDims, o.init, o.seed);
+  if (initial) net.setParameters(initial.params);
+  else initializeParameters(net.params, config.layerDims, o.init, o.seed);
   const optimizer = createOptimizer(o.optimizer, net.paramSlab.length, kernels, o);
 
   const Y = Float32Array.from(tr.Y.subarray(0, m)); // (1, m)
@@ -234,7 +238,7 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
       hyperparameters: {
         layers: config.layerDims.join(','),
         activation: o.activation,
-        init: o.init,
+        init: initial ? 'continued from given parameters' : o.init,
         learningRate: o.learningRate,
         [fullBatch ? 'iterations' : 'epochs']: o.iterations,
         batchSize: fullBatch ? 0 : B,

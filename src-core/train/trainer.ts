@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../paths.js';
-import type { TrainingData, TrainOptions, TrainProgress, TrainResult } from './options.js';
+import type { InitialModel, TrainingData, TrainOptions, TrainProgress, TrainResult } from './options.js';
 import type { ToWorker, WorkerMessage } from './protocol.js';
 
 export interface WorkerHooks {
@@ -65,9 +65,15 @@ export class TrainingWorker {
         ),
       );
     });
-    const start: ToWorker = { type: 'start', data, options, cancelFlag: this.cancelFlag };
+    const initial = options.initialModel ? packInitialModel(options.initialModel) : null; // copy, transferred
+    const start: ToWorker = {
+      type: 'start',
+      data,
+      options: initial ? { ...options, initialModel: initial.model } : options,
+      cancelFlag: this.cancelFlag,
+    };
     try {
-      worker.postMessage(start);
+      worker.postMessage(start, initial ? [initial.buffer] : []);
     } catch (error) {
       this.result.catch(() => {}); // the worker's exit is not the error to report: this is
       void worker.terminate();
@@ -88,6 +94,31 @@ export class TrainingWorker {
   async terminate(): Promise<void> {
     await this.worker.terminate();
   }
+}
+
+/**
+ * A copy of the starting parameters in one fresh buffer, to be transferred to the worker: the caller's
+ * model (the app's current one) stays intact and usable, and nothing else shares the buffer.
+ */
+function packInitialModel(initial: InitialModel): { model: InitialModel; buffer: ArrayBuffer } | null {
+  const { config, params } = initial;
+  const arrays = [...(params?.W ?? []), ...(params?.b ?? [])];
+  // Malformed: sent as given, and train() in the worker says what is wrong.
+  if (!Array.isArray(config?.layerDims) || !Array.isArray(config?.activations)) return null;
+  if (!Array.isArray(params?.W) || !Array.isArray(params?.b) || !arrays.every((a) => a instanceof Float32Array))
+    return null;
+  const slab = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  const view = (a: Float32Array) => {
+    const v = slab.subarray(offset, offset + a.length);
+    v.set(a);
+    offset += a.length;
+    return v;
+  };
+  const W = params.W.map(view);
+  const b = params.b.map(view);
+  const copied = { layerDims: [...config.layerDims], activations: [...config.activations] };
+  return { model: { config: copied, params: { W, b } }, buffer: slab.buffer };
 }
 
 /** train() in a worker thread: resolves with the result, rejects if training fails or the worker dies. */
