@@ -5,11 +5,15 @@
 // event stream, nor frame the UI (X-Frame-Options), nor keep a handle on a catnet tab it opened (COOP).
 // DNS rebinding (a foreign Host header) is refused even with the token.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { makePng } from '../helpers/make-images.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
 
@@ -109,6 +113,33 @@ describe.skipIf(chromiumMissing !== null)('browser-mode security in chromium', (
     });
     expect(result).toMatchObject({ inline: undefined, data: undefined, timer: undefined });
     expect(result.violations.join(' ')).toMatch(/script-src/);
+  });
+
+  it('a file name carrying HTML is shown as text in the import report, and runs nothing', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'catnet-xss-'));
+    try {
+      const evil = '<img src=x onerror="window.__xss=1">.png';
+      writeFileSync(join(folder, evil), 'not an image at all');
+      writeFileSync(join(folder, 'good.png'), await makePng(40, 40, 1));
+      const r = await fetch(`${server.origin}/api/addFolder`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(['train-positive', folder]),
+      }).then((x) => x.json() as Promise<{ ok: { skipped: unknown[] } }>);
+      expect(r.ok.skipped).toHaveLength(1);
+      const report = page.getByTestId('import-report');
+      await expect.poll(() => report.textContent(), { timeout: 15_000 }).toContain('onerror=');
+      const seen = await page.evaluate(() => {
+        const w = globalThis as unknown as {
+          __xss?: number;
+          document: { querySelectorAll(s: string): { length: number } };
+        };
+        return { xss: w.__xss, injected: w.document.querySelectorAll('img[src="x"]').length };
+      });
+      expect(seen).toEqual({ xss: undefined, injected: 0 });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('the security headers are on the page', async () => {
