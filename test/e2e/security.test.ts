@@ -255,3 +255,32 @@ describe.skipIf(chromiumMissing !== null)('browser-mode security in chromium', (
     await foreign.close();
   });
 });
+
+describe.skipIf(chromiumMissing !== null)('a damaged project file, seen in the UI', () => {
+  let server: RunningWebServer;
+  let browser: LaunchedChromium;
+  let userData: string;
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    userData = mkdtempSync(join(tmpdir(), 'catnet-badproject-'));
+    writeFileSync(join(userData, 'project.json'), '{"format":"catnet-project","version":1,"classNames":[');
+    server = await startWebServer({ userData });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(userData, { recursive: true, force: true });
+  });
+
+  it('the app starts with a notice naming the file kept aside, and a clean project', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(server.url);
+    const banner = page.getByTestId('banner-notice');
+    await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toMatch(/kept as .*project\.json\.bad-/);
+    expect(await page.getByTestId('count-train-positive').textContent()).toMatch(/0/);
+    await page.close();
+  });
+});
