@@ -1,12 +1,14 @@
 // `catnet train --positive DIR --negative DIR [...]`: import two folders, train in a worker thread with
 // a progress bar, report accuracies, and save a verified .onnx (--out). Ctrl-C stops training and
-// still reports (and saves) the model so far.
+// still reports (and saves) the model so far. --init-from MODEL.onnx continues training that model: its
+// layers, activation, class names, resize mode and threshold are used unless given (and then must match).
 
 import { type Command, InvalidArgumentError } from 'commander';
-import { parseHiddenLayers } from '../nn/config.js';
+import { networkConfig, parseHiddenLayers } from '../nn/config.js';
 import { INIT_METHODS, type InitMethod } from '../nn/init.js';
-import { ACTIVATIONS, type Activation, type ResizeMode } from '../nn/model.js';
-import { saveModel } from '../onnx/model-file.js';
+import { ACTIVATIONS, type Activation, type Model, N_X, type ResizeMode } from '../nn/model.js';
+import { loadModelFile, saveModel } from '../onnx/model-file.js';
+import { checkInitialModel } from '../train/initial-model.js';
 import { OPTIMIZERS, type OptimizerName } from '../train/optimizers.js';
 import type { TrainingData, TrainOptions, TrainResult } from '../train/options.js';
 import { trainInWorker } from '../train/trainer.js';
@@ -16,9 +18,10 @@ import { type CliIO, errorText, processIO, trainingProgressBar } from './termina
 export interface TrainCommandOptions {
   positive: string;
   negative: string;
-  names: [string, string];
-  layers: number[];
-  activation: Activation;
+  /** names, layers, activation and resize: absent = the --init-from model's, else the defaults. */
+  names?: [string, string];
+  layers?: number[];
+  activation?: Activation;
   init: InitMethod;
   iterations?: number;
   epochs?: number;
@@ -32,7 +35,9 @@ export interface TrainCommandOptions {
   seed: number;
   testPositive?: string;
   testNegative?: string;
-  resize: ResizeMode;
+  resize?: ResizeMode;
+  /** A .onnx model to continue training (instead of initialising). */
+  initFrom?: string;
   out?: string;
   cache?: string;
   json?: boolean;
@@ -78,6 +83,31 @@ function layers(value: string): number[] {
   }
 }
 
+/** Defaults of the options an --init-from model can supply. */
+const DEFAULTS = {
+  names: ['cat', 'non-cat'] as [string, string],
+  layers: [20, 7, 5],
+  activation: 'relu' as Activation,
+};
+
+/** The network, names and resize mode to train with: given ones, else the --init-from model's, else defaults. */
+function resolveNetwork(o: TrainCommandOptions, initial: Model | null) {
+  const hidden = initial ? initial.config.layerDims.slice(1, -1) : DEFAULTS.layers;
+  const layers = o.layers ?? hidden;
+  const activation =
+    o.activation ?? (initial && hidden.length > 0 ? initial.config.activations[0] : DEFAULTS.activation);
+  const names = o.names ?? initial?.classNames ?? DEFAULTS.names;
+  const resize = o.resize ?? initial?.resize ?? 'cover';
+  // Checked before any image is read: a mismatch names both networks.
+  if (initial && o.initFrom)
+    try {
+      checkInitialModel(initial, networkConfig(layers, activation, N_X));
+    } catch (error) {
+      throw new Error(`--init-from ${o.initFrom}: ${errorText(error).replace(/^training options: /, '')}`);
+    }
+  return { layers, activation, names, resize };
+}
+
 /** Runs the command; returns the exit code (0 done, 1 failed or diverged, 130 interrupted). */
 export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): Promise<number> {
   if (o.out && !o.out.toLowerCase().endsWith('.onnx')) {
@@ -97,7 +127,9 @@ export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): P
   process.on('SIGINT', onSigint);
   const bar = trainingProgressBar();
   try {
-    const common = { classNames: o.names, resize: o.resize, cacheDir: o.cache, io };
+    const initial = o.initFrom ? await loadModelFile(o.initFrom) : null;
+    const { layers, activation, names, resize } = resolveNetwork(o, initial);
+    const common = { classNames: names, resize, cacheDir: o.cache, io };
     const train = await loadLabelledFolders(o.positive, o.negative, { ...common, what: 'training' });
     const data: TrainingData = { X: train.X, Y: train.Y, m: train.m };
     if (o.testPositive && o.testNegative) {
@@ -105,8 +137,8 @@ export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): P
       Object.assign(data, { Xtest: test.X, Ytest: test.Y, mtest: test.m });
     }
     const options: TrainOptions = {
-      hiddenLayers: o.layers,
-      activation: o.activation,
+      hiddenLayers: layers,
+      activation,
       init: o.init,
       learningRate: o.learningRate,
       iterations: o.batchSize > 0 ? (o.epochs ?? o.iterations ?? 100) : (o.iterations ?? o.epochs ?? 2500),
@@ -117,15 +149,16 @@ export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): P
       validationFraction: o.validation,
       patience: o.patience,
       seed: o.seed,
-      classNames: o.names,
-      resize: o.resize,
+      classNames: names,
+      resize,
+      ...(initial ? { initialModel: initial, threshold: initial.threshold } : {}),
     };
     const result = await trainInWorker(data, options, { onProgress: (p) => bar.update(p), signal: controller.signal });
     bar.stop();
     const saved = o.out
       ? await saveModel(o.out, result.model, train.X.subarray(0, Math.min(train.m, 16) * 12288), Math.min(train.m, 16))
       : null;
-    report(result, o, saved, io);
+    report(result, { ...o, activation }, saved, io);
     if (result.stopped === 'diverged') return 1;
     if (result.stopped === 'cancelled') return 130;
     return 0;
@@ -159,6 +192,7 @@ function report(
         stopped: r.stopped,
         ...(r.message ? { message: r.message } : {}),
         layers: r.model.config.layerDims,
+        ...(o.initFrom ? { init_from: o.initFrom } : {}),
         train_images: r.model.summary.trainImages,
         ...(r.model.summary.testImages !== undefined ? { test_images: r.model.summary.testImages } : {}),
         ...(saved ? { model: saved.path, model_bytes: saved.bytes, onnx_max_difference: saved.maxDifference } : {}),
@@ -167,7 +201,8 @@ function report(
     return;
   }
   if (r.message) io.err(r.message);
-  io.out(`network      [${r.model.config.layerDims.join(', ')}], ${o.activation}, ${o.init} init, ${o.optimizer}`);
+  const start = o.initFrom ? `continued from ${o.initFrom}` : `${o.init} init`;
+  io.out(`network      [${r.model.config.layerDims.join(', ')}], ${o.activation}, ${start}, ${o.optimizer}`);
   io.out(`backend      ${backend}, ${r.backend.threads} thread(s)${r.backend.reason ? ` (${r.backend.reason})` : ''}`);
   io.out(`iterations   ${r.iterations} in ${r.seconds.toFixed(2)} s (${r.stopped})`);
   io.out(`final cost   ${r.finalCost.toFixed(6)}`);
@@ -189,13 +224,13 @@ export function registerTrain(program: Command): void {
     .description('train a classifier on a folder of positive and a folder of negative images')
     .requiredOption('--positive <dir>', 'images of the positive class (label 1)')
     .requiredOption('--negative <dir>', 'images of the negative class (label 0)')
-    .option('--names <positive,negative>', 'class names', names, ['cat', 'non-cat'] as [string, string])
-    .option('--layers <sizes>', 'hidden layer sizes, e.g. 20,7,5; "" = logistic regression', layers, [20, 7, 5])
+    .option('--names <positive,negative>', 'class names', names, DEFAULTS.names)
+    .option('--layers <sizes>', 'hidden layer sizes, e.g. 20,7,5; "" = logistic regression', layers, DEFAULTS.layers)
     .option(
       '--activation <g>',
       `hidden activation: ${ACTIVATIONS.join(', ')}`,
       choice('--activation', ACTIVATIONS),
-      'relu',
+      DEFAULTS.activation,
     )
     .option('--init <method>', `initialisation: ${INIT_METHODS.join(', ')}`, choice('--init', INIT_METHODS), 'course')
     .option('--iterations <n>', 'full-batch iterations (default 2500)', wholeAtLeast('--iterations', 1))
@@ -241,10 +276,18 @@ export function registerTrain(program: Command): void {
       choice('--resize', ['cover', 'fill', 'contain'] as const),
       'cover',
     )
+    .option(
+      '--init-from <model.onnx>',
+      'continue training this model (its layers, activation, names, resize and threshold unless given; --init unused)',
+    )
     .option('--out <file.onnx>', 'save the model (verified with onnxruntime before writing)')
     .option('--cache <dir>', 'cache decoded images here')
     .option('--json', 'print one JSON object with the results')
-    .action(async (opts: TrainCommandOptions) => {
+    .action(async (opts: TrainCommandOptions, command: Command) => {
+      // With --init-from, options left at their default come from the model instead.
+      if (opts.initFrom)
+        for (const key of ['names', 'layers', 'activation', 'resize'] as const)
+          if (command.getOptionValueSource(key) === 'default') delete opts[key];
       process.exitCode = await runTrain(opts);
     });
 }

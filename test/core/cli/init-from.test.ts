@@ -1,0 +1,80 @@
+// `catnet train --init-from MODEL.onnx` end to end on generated images: 20 + 20 iterations end with the
+// cost of one 40-iteration run (the oracle); the network, class names and resize mode come from the
+// model; a mismatched --layers and a missing file are refused with messages.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModelFile } from '../../../src-core/onnx/model-file.js';
+import { makePng, writeFiles } from '../../helpers/make-images.js';
+
+const bin = fileURLToPath(new URL('../../../bin/catnet.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'catnet-init-from-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const P = join(dir, 'dogs');
+const N = join(dir, 'cats');
+
+beforeAll(async () => {
+  const folder = async (base: number) =>
+    Object.fromEntries(
+      await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => [`${i}.png`, await makePng(80, 64, base + i)])),
+    );
+  writeFiles(P, await folder(1));
+  writeFiles(N, await folder(101));
+});
+
+function catnet(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, 'train', '--positive', P, '--negative', N, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json(r: { code: number | null; stdout: string; stderr: string }) {
+  expect(r.stderr, r.stderr).not.toMatch(/catnet train: /);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+const first = ['--layers', '3', '--activation', 'tanh', '--names', 'dog,cat', '--resize', 'fill'];
+const common = ['--learning-rate', '0.01', '--json'];
+
+describe('catnet train --init-from', () => {
+  it('continues a saved model: 20 + 20 iterations end where one 40-iteration run ends', async () => {
+    const a = join(dir, 'a.onnx');
+    const b = join(dir, 'b.onnx');
+    const ra = json(catnet(...first, ...common, '--iterations', '20', '--out', a));
+    const single = json(catnet(...first, ...common, '--iterations', '40'));
+    const rb = json(catnet(...common, '--init-from', a, '--iterations', '20', '--out', b));
+    expect(rb.layers).toEqual([12288, 3, 1]);
+    expect(rb.init_from).toBe(a);
+    expect(rb.iterations).toBe(20);
+    expect(rb.final_cost).toBeLessThan(ra.final_cost);
+    expect(Math.abs(rb.final_cost - single.final_cost)).toBeLessThanOrEqual(1e-6);
+    const model = await loadModelFile(b);
+    expect(model.config.activations).toEqual(['tanh', 'sigmoid']);
+    expect(model.classNames).toEqual(['dog', 'cat']);
+    expect(model.resize).toBe('fill');
+    // Given and consistent is accepted too.
+    const rc = json(catnet(...common, '--init-from', a, '--layers', '3', '--activation', 'tanh', '--iterations', '1'));
+    expect(Math.abs(rc.final_cost - ra.final_cost)).toBeLessThan(0.05);
+  });
+
+  it('refuses a network that does not match the model, and a missing model, with messages', () => {
+    const a = join(dir, 'a.onnx');
+    const r = catnet(...common, '--init-from', a, '--layers', '5', '--iterations', '1');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(
+      `catnet train: --init-from ${a}: the model to continue from is [12288, 3, 1] tanh but the requested network is [12288, 5, 1] tanh`,
+    );
+    const s = catnet(...common, '--init-from', a, '--activation', 'relu', '--iterations', '1');
+    expect(s.stderr).toMatch(/\[12288, 3, 1\] tanh but the requested network is \[12288, 3, 1\] relu/);
+    const t = catnet(...common, '--init-from', join(dir, 'nope.onnx'), '--iterations', '1');
+    expect(t.code).toBe(1);
+    expect(t.stderr).toMatch(/catnet train: Cannot open model .*nope\.onnx/);
+  });
+});
