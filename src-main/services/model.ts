@@ -3,7 +3,7 @@
 // to a chosen .onnx, or replaced by an opened .onnx. The .onnx file is the app's own model format.
 
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { removeStaleTemporaries } from '../../src-core/fsio/atomic.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
@@ -97,11 +97,19 @@ export class ModelKeeper {
 
   async exportTo(path: string, sample: { pixels: Uint8Array; m: number }): Promise<ExportResult> {
     const model = this.require();
+    requireFullPath(path);
     const target = path.toLowerCase().endsWith('.onnx') ? path : `${path}.onnx`;
     return saveModel(target, model, sample.pixels, sample.m);
   }
 
   async open(path: string): Promise<Model> {
+    requireFullPath(path);
     return loadModelFile(path);
   }
+}
+
+/** A relative path would resolve against the server's working folder, not anywhere the user chose. */
+function requireFullPath(path: string): void {
+  if (!isAbsolute(path))
+    throw new Error(`'${path}' is not a full path: give the whole path of the .onnx file, e.g. /home/me/cats.onnx`);
 }

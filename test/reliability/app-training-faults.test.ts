@@ -150,6 +150,14 @@ describe('training faults in the app (real worker)', () => {
     expect(ok<ProjectState>(await backend.call('getProject', [])).model).toEqual(previous);
   });
 
+  it('relative model paths are refused (they would land in the server process folder)', async () => {
+    for (const method of ['exportModel', 'openModel'] as const)
+      for (const path of ['model.onnx', './x.onnx', '../x.onnx'])
+        expect(await backend.call(method, [path]), `${method} ${path}`).toMatchObject({
+          error: expect.stringMatching(/is not a full path/),
+        });
+  });
+
   it('a learning rate of 1e6 with no earlier model: reported, and there is nothing to export', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'catnet-trainfault-fresh-'));
     const other = await Backend.create({ userData: fresh, transport: 'browser' });
