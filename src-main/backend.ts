@@ -159,6 +159,7 @@ export class Backend {
       classNames: () => this.saved.classNames,
       backendLabel,
       hasModel: () => this.models.model !== null,
+      currentModel: () => this.models.model,
       finished: async (result: TrainResult, run: TrainingRunSummary) => {
         const info = modelInfo(result.model, 'trained');
         try {

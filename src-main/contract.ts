@@ -39,6 +39,11 @@ export const TrainSettings = z.object({
     .int()
     .min(0)
     .max(2 ** 31 - 1),
+  /**
+   * Start from the current model's parameters instead of initialising (init unused). Its network must
+   * be the one these settings describe, or the start is refused with both named. Absent = false.
+   */
+  continueFromModel: z.boolean().optional(),
 });
 export type TrainSettings = z.infer<typeof TrainSettings>;
 

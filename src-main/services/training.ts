@@ -2,7 +2,11 @@
 // thread, forwards progress at most 10 times a second, stops on request (the model trained so far is
 // kept), and turns a failure (worker crash, divergence) into a 'train-error' event that keeps the
 // previous model. One run at a time; a new run can start once the last one has finished.
+// settings.continueFromModel starts from the current model (its network must match the settings).
 
+import { networkConfig } from '../../src-core/nn/config.js';
+import type { Model } from '../../src-core/nn/model.js';
+import { checkInitialModel } from '../../src-core/train/initial-model.js';
 import type { TrainingData, TrainOptions, TrainProgress, TrainResult } from '../../src-core/train/options.js';
 import { TrainingWorker } from '../../src-core/train/trainer.js';
 import type { AppEvent, TrainingRunSummary, TrainSettings } from '../contract.js';
@@ -48,6 +52,8 @@ export interface TrainingHost {
   classNames(): [string, string];
   backendLabel(): string;
   hasModel(): boolean;
+  /** The model a run with settings.continueFromModel starts from (absent: continuing is refused). */
+  currentModel?(): Model | null;
   /** The run finished with a usable model (completed, cancelled or early-stopped). */
   finished(result: TrainResult, run: TrainingRunSummary): Promise<void>;
   /** The run produced no usable model; the previous one stays. */
@@ -79,6 +85,7 @@ export class TrainingService {
       throw new Error(
         `Training needs images of both classes: add a folder of '${positives === 0 ? positive : negative}' training images`,
       );
+    const initialModel = settings.continueFromModel ? this.modelToContinue(settings) : undefined;
     const holdout = effectiveHoldout(settings, test.length > 0);
     const runSettings: TrainSettings = { ...settings, validationFraction: holdout };
     const X = examplesOf(train);
@@ -102,6 +109,7 @@ export class TrainingService {
       seed: settings.seed,
       classNames: this.host.classNames(),
       progressIntervalMs: 1000 / MAX_PROGRESS_PER_SECOND,
+      ...(initialModel ? { initialModel, threshold: initialModel.threshold } : {}),
     };
     const startedAt = new Date();
     let lastEmit = -Infinity;
@@ -127,6 +135,25 @@ export class TrainingService {
     this.lastRunSettings = runSettings;
     void this.finish(trainer, runSettings, startedAt);
     return { started: true };
+  }
+
+  /** The current model, checked against the settings' network; throws saying what to change. */
+  private modelToContinue(settings: TrainSettings): Model {
+    const model = this.host.currentModel?.() ?? null;
+    if (!model)
+      throw new Error(
+        'There is no current model to continue from: train one or open an .onnx file first, or untick "Continue from the current model"',
+      );
+    try {
+      checkInitialModel(model, networkConfig(settings.hiddenLayers, settings.activation));
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).replace(
+        /^training options: the model/,
+        'the model',
+      );
+      throw new Error(`Cannot continue from the current model: ${why}`);
+    }
+    return model;
   }
 
   /** Asks the run to stop; the model trained so far is kept. false when nothing runs. */

@@ -64,6 +64,7 @@ export const SETTING_LABELS: Record<keyof TrainSettings, string> = {
   l2: 'L2 regularisation',
   validationFraction: 'Validation fraction',
   seed: 'Seed',
+  continueFromModel: 'Continue from the current model',
 };
 
 /**
@@ -71,7 +72,10 @@ export const SETTING_LABELS: Record<keyof TrainSettings, string> = {
  * The contract's own schema decides (the back end checks the same one); empty number fields arrive
  * as null/undefined from the inputs.
  */
-export function settingsProblem(settings: Record<keyof TrainSettings, unknown>, hiddenText: string): string | null {
+export function settingsProblem(
+  settings: { [K in keyof TrainSettings]: unknown }, // optional fields stay optional
+  hiddenText: string,
+): string | null {
   const hidden = parseHiddenLayers(hiddenText);
   if (!hidden.ok) return hidden.error;
   const parsed = TrainSettings.safeParse({ ...settings, hiddenLayers: hidden.value });
