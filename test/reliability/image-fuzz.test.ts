@@ -125,9 +125,8 @@ describe('image loader against hostile bytes (in a child process)', () => {
           .chain(([f, n]) => mutation(seeds[f]!.length).map((m) => ({ f, n, m }))),
         { numRuns: Math.min(RUNS, 200), seed: 7 },
       );
-      files.forEach(({ f, m }, i) =>
-        writeFileSync(join(dir, `file-${i}.${f === 'progressiveJpeg' ? 'jpg' : f}`), mutate(seeds[f]!, m)),
-      );
+      for (const [i, { f, m }] of files.entries())
+        writeFileSync(join(dir, `file-${i}.${f === 'progressiveJpeg' ? 'jpg' : f}`), mutate(seeds[f]!, m));
       const o = await harness.run({ kind: 'import-folder', path: dir }, 120_000);
       count('folder import', o);
       expect(o, JSON.stringify(o)).toMatchObject({ outcome: 'accepted', files: files.length });
