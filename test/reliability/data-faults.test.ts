@@ -131,6 +131,23 @@ describe('the vector cache damaged between runs', () => {
       }
     });
 
+  // KNOWN BUG (not fixed here: it needs a contract field and the UI): Library.addFolder drops the
+  // data layer's import warnings ("the image cache ... was damaged ...; rebuilt", the file-count cap,
+  // unreadable sub-folders), so the app never tells the user. it.fails turns red once it is fixed.
+  it.fails('the import report tells the user the cache was damaged and rebuilt', async () => {
+    const userData = await prepared();
+    writeFileSync(cacheFile(userData), 'damaged');
+    const b = await restart(userData);
+    try {
+      const report = ok<ImportReport[]>(await b.call('lastImportReports', []))[0] as ImportReport & {
+        warnings?: string[];
+      };
+      expect(report.warnings?.join(' ')).toMatch(/cache .* was damaged/);
+    } finally {
+      await b.dispose();
+    }
+  });
+
   it('the cache folder is a file: imports without a cache', async () => {
     const userData = await prepared();
     rmSync(join(userData, 'cache'), { recursive: true });
