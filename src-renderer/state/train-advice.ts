@@ -3,6 +3,8 @@
 
 export function trainErrorAdvice(message: string): string {
   const m = message.toLowerCase();
+  if (/continue from/.test(m))
+    return 'Untick "Continue from the current model" to train these settings from scratch, or set the network to the model\'s as the message says.';
   if (/nan|inf|diverg|overflow/.test(m))
     return 'The cost blew up. Lower the learning rate (for example divide it by 10), or use the "course" or "he" initialisation, then train again.';
   if (/too (few|little)|not enough|at least|no images|empty|only \d+/.test(m))
