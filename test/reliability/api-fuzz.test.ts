@@ -143,9 +143,9 @@ describe('API handlers against random payloads', () => {
     }
     // A folder named like a model is not a model.
     expect(await backend.call('openModel', [join(sandbox, 'dir.onnx')])).toHaveProperty('error');
-    // Only folders inside the sandbox (its empty sub-folders are valid folders) were ever added.
+    // Only folders inside the sandbox (its sub-folders are valid folders) or the demo's were ever added.
     const { folders } = ((await backend.call('getProject', [])) as { ok: { folders: { path: string }[] } }).ok;
-    for (const f of folders) expect(f.path.startsWith(sandbox), f.path).toBe(true);
+    for (const f of folders) expect(f.path.startsWith(sandbox) || f.path.startsWith(userData), f.path).toBe(true);
   });
 
   it('classifyBytes with huge or garbage base64 is refused with a message', async () => {
