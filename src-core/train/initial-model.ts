@@ -30,6 +30,11 @@ export function checkInitialModel(initial: InitialModel, requested: NetworkConfi
     throw new Error('training options: initialModel needs { config: { layerDims, activations }, params: { W, b } }');
   if (!sameConfig(config, requested)) {
     const hidden = config.layerDims.slice(1, -1);
+    if (new Set(config.activations.slice(0, -1)).size > 1)
+      throw new Error(
+        `training options: the model to continue from is ${describeNetwork(config)}, with different hidden ` +
+          `activations; catnet trains networks with one hidden activation, so it cannot continue this model (the requested network is ${describeNetwork(requested)})`,
+      );
     const g = config.activations[0];
     throw new Error(
       `training options: the model to continue from is ${describeNetwork(config)} but the requested network is ` +

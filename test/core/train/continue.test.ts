@@ -4,10 +4,11 @@
 // model intact.
 import { describe, expect, it } from 'vitest';
 import { getKernels } from '../../../src-core/kernels/select.js';
-import { type Model, N_X } from '../../../src-core/nn/model.js';
+import { type Model, N_X, type NetworkConfig } from '../../../src-core/nn/model.js';
 import { Random } from '../../../src-core/nn/random.js';
 import { exportOnnx } from '../../../src-core/onnx/export.js';
 import { importOnnx } from '../../../src-core/onnx/import.js';
+import { checkInitialModel } from '../../../src-core/train/initial-model.js';
 import type { TrainingData, TrainOptions, TrainResult } from '../../../src-core/train/options.js';
 import { train } from '../../../src-core/train/train.js';
 import { trainInWorker } from '../../../src-core/train/trainer.js';
@@ -125,5 +126,21 @@ describe('continue training from a model', () => {
     await expect(trainInWorker(data, { ...options, hiddenLayers: [3], initialModel })).rejects.toThrow(
       /training failed: training options: the model to continue from is \[12288, 4, 1\] relu but the requested network is \[12288, 3, 1\] relu/,
     );
+  });
+});
+
+describe('checkInitialModel', () => {
+  it('explains that a model with mixed hidden activations cannot be continued', () => {
+    const layerDims = [N_X, 2, 2, 1];
+    const params = {
+      W: [new Float32Array(2 * N_X), new Float32Array(4), new Float32Array(2)],
+      b: [new Float32Array(2), new Float32Array(2), new Float32Array(1)],
+    };
+    const requested: NetworkConfig = { layerDims, activations: ['relu', 'relu', 'sigmoid'] };
+    const mixed: NetworkConfig = { layerDims, activations: ['relu', 'tanh', 'sigmoid'] };
+    expect(() => checkInitialModel({ config: mixed, params }, requested)).toThrow(
+      /is \[12288, 2, 2, 1\] relu\/tanh, with different hidden activations; .*cannot continue this model/,
+    );
+    expect(() => checkInitialModel({ config: requested, params }, requested)).not.toThrow();
   });
 });
