@@ -19,6 +19,8 @@ export default defineConfig({
       CATNET_FUZZ_RUNS: '400',
       CATNET_KILLS: '8',
       CATNET_WORKER_CANCELS: '100',
+      // A new fuzz seed each stress run (printed by fast-check on failure, for replay).
+      CATNET_FUZZ_SEED: process.env.CATNET_FUZZ_SEED ?? String(Date.now() % 2 ** 31),
     },
     testTimeout: 240_000,
     hookTimeout: 240_000,

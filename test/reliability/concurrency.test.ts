@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import { DEFAULT_SETTINGS, type ProjectState } from '../../src-main/contract.js';
 import { makePng, writeFiles } from '../helpers/make-images.js';
+import '../helpers/fuzz-seed.js';
 
 const RUNS = Math.min(Number(process.env.CATNET_FUZZ_RUNS ?? 25), 60);
 

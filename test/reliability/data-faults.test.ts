@@ -12,6 +12,7 @@ import { Backend } from '../../src-main/backend.js';
 import type { ImportReport, ProjectState } from '../../src-main/contract.js';
 import { PROJECT_FILE } from '../../src-main/services/project.js';
 import { makeJpeg, makePng } from '../helpers/make-images.js';
+import '../helpers/fuzz-seed.js';
 
 const RUNS = Math.min(Number(process.env.CATNET_FUZZ_RUNS ?? 20), 100);
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import '../helpers/fuzz-seed.js';
 
 type Listener = (...args: unknown[]) => void;
 

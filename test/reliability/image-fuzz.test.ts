@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrashHarness, type HarnessOutcome, isContractOutcome } from '../helpers/crash-harness.js';
 import { animatedGif, fromRaw, makeJpeg, makePng, pngClaiming } from '../helpers/make-images.js';
+import '../helpers/fuzz-seed.js';
 
 const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 150);
 
@@ -110,7 +111,7 @@ describe('image loader against hostile bytes (in a child process)', () => {
           count(format, o);
           if (!isContractOutcome(o)) throw new Error(`${format} ${m.kind}: ${JSON.stringify(o)}`);
         }),
-        { numRuns: RUNS, seed: Number(process.env.CATNET_FUZZ_SEED ?? 20261124) },
+        { numRuns: RUNS },
       );
     });
   }

@@ -9,6 +9,7 @@ import type { Kernels } from '../../src-core/kernels/kernels.js';
 import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../../src-core/kernels/native.js';
 import { referenceKernels } from '../../src-core/kernels/reference.js';
 import { ACTIVATIONS } from '../../src-core/nn/model.js';
+import '../helpers/fuzz-seed.js';
 
 const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 150);
 const GUARD = 1234.5;

@@ -10,6 +10,7 @@ import type { OnnxTypes } from '../../src-core/onnx/schema.js';
 import { CrashHarness, type HarnessOutcome, isContractOutcome } from '../helpers/crash-harness.js';
 import { editModel, foreignModel } from '../helpers/onnx-graphs.js';
 import { randomModel } from '../helpers/onnx-oracle.js';
+import '../helpers/fuzz-seed.js';
 
 const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 100);
 
