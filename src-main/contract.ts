@@ -79,6 +79,11 @@ export interface ImportReport {
   inBothClasses: string[];
   seconds: number;
   fromCache: number;
+  /**
+   * What a person should know about the import as a whole: the image cache was damaged and rebuilt,
+   * the file-count cap was reached, sub-folders could not be read ... Absent in older reports.
+   */
+  warnings?: string[];
 }
 
 export interface ProjectState {

@@ -78,6 +78,7 @@ export class Library {
       inBothClasses,
       seconds: report.seconds,
       fromCache: report.fromCache,
+      warnings: report.warnings,
     };
     const existing = this.folders.findIndex((f) => f.role === role && f.path === path);
     const entry = { role, path, dataset, hashes, report: ours };
