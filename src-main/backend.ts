@@ -4,13 +4,13 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadImageFile, preprocessImage } from '../src-core/data/index.js';
+import { preprocessImage } from '../src-core/data/index.js';
 import { N_X } from '../src-core/nn/model.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
 import { EventHub } from './events.js';
-import { predictLoaded, predictVector } from './services/classify.js';
+import { predictFile, predictLoaded, predictVector } from './services/classify.js';
 import { DEMO_CLASS_NAMES, writeDemoImages } from './services/demo.js';
 import { backendLabel, engineInfo } from './services/engine.js';
 import { evaluateModel } from './services/evaluation.js';
@@ -289,8 +289,7 @@ export class Backend {
         this.models.require();
         const file = path ?? (dialogs ? await dialogs.chooseImage() : this.needPath('To classify a file'));
         if (file === null) return null;
-        const model = this.models.require();
-        return predictLoaded(model, () => loadImageFile(file, { resize: model.resize }), file);
+        return predictFile(this.models.require(), file);
       },
       classifyBytes: async (base64, name) => {
         const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');

@@ -1,10 +1,11 @@
 // One image through the current model: probability, label at the model's threshold, class name, and
 // the 64x64 input exactly as the model saw it (PNG data URL).
 
-import { ImageRejected } from '../../src-core/data/index.js';
+import { ImageRejected, loadImageFile } from '../../src-core/data/index.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { predictProbabilities } from '../../src-core/nn/predict.js';
 import type { Prediction } from '../contract.js';
+import { requireFullPath } from './full-path.js';
 import { pngDataUrl } from './library.js';
 
 export async function predictVector(model: Model, vector: Uint8Array): Promise<Prediction> {
@@ -28,4 +29,10 @@ export async function predictLoaded(model: Model, load: () => Promise<Uint8Array
     throw error;
   }
   return predictVector(model, vector);
+}
+
+/** Classifies an image file the user chose; a relative path is refused (see full-path.ts). */
+export async function predictFile(model: Model, file: string): Promise<Prediction> {
+  requireFullPath(file, 'the image file', '/home/me/cat.png');
+  return predictLoaded(model, () => loadImageFile(file, { resize: model.resize }), file);
 }

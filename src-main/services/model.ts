@@ -3,7 +3,7 @@
 // to a chosen .onnx, or replaced by an opened .onnx. The .onnx file is the app's own model format.
 
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { removeStaleTemporaries } from '../../src-core/fsio/atomic.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
@@ -11,6 +11,7 @@ import { exportOnnx } from '../../src-core/onnx/export.js';
 import { loadModelFile, saveModel } from '../../src-core/onnx/model-file.js';
 import { verifyOnnx } from '../../src-core/onnx/verify.js';
 import type { ExportResult, ModelInfo } from '../contract.js';
+import { requireFullPath } from './full-path.js';
 
 export const LAST_MODEL_FILE = 'last-model.onnx';
 
@@ -97,19 +98,18 @@ export class ModelKeeper {
 
   async exportTo(path: string, sample: { pixels: Uint8Array; m: number }): Promise<ExportResult> {
     const model = this.require();
-    requireFullPath(path);
+    requireOnnxPath(path);
     const target = path.toLowerCase().endsWith('.onnx') ? path : `${path}.onnx`;
     return saveModel(target, model, sample.pixels, sample.m);
   }
 
   async open(path: string): Promise<Model> {
-    requireFullPath(path);
+    requireOnnxPath(path);
     return loadModelFile(path);
   }
 }
 
-/** A relative path would resolve against the server's working folder, not anywhere the user chose. */
-function requireFullPath(path: string): void {
-  if (!isAbsolute(path))
-    throw new Error(`'${path}' is not a full path: give the whole path of the .onnx file, e.g. /home/me/cats.onnx`);
+/** Model files come from the user: refuse a relative path (see full-path.ts). */
+function requireOnnxPath(path: string): void {
+  requireFullPath(path, 'the .onnx file', '/home/me/cats.onnx');
 }

@@ -158,6 +158,13 @@ describe('training faults in the app (real worker)', () => {
         });
   });
 
+  it('relative image paths to classify are refused (they would resolve in the server process folder)', async () => {
+    for (const path of ['cat.png', './cat.png', '../cat.png'])
+      expect(await backend.call('classifyFile', [path]), path).toMatchObject({
+        error: expect.stringMatching(/'.*cat\.png' is not a full path: give the whole path of the image file/),
+      });
+  });
+
   it('a learning rate of 1e6 with no earlier model: reported, and there is nothing to export', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'catnet-trainfault-fresh-'));
     const other = await Backend.create({ userData: fresh, transport: 'browser' });
