@@ -44,7 +44,8 @@ export function gridWindow(g: GridGeometry): GridWindow {
   const overscan = Math.max(0, Math.floor(g.overscan));
   const maxTop = Math.max(0, totalHeight - Math.max(0, g.height));
   const top = Math.min(Math.max(0, g.scrollTop), maxTop);
-  const firstRow = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  // Clamped to the last row so `first` stays a multiple of `columns` even for a zero-height view.
+  const firstRow = Math.min(Math.max(0, rows - 1), Math.max(0, Math.floor(top / rowHeight) - overscan));
   const lastRow = Math.min(rows, Math.ceil((top + Math.max(0, g.height)) / rowHeight) + overscan);
   return {
     columns,
