@@ -16,8 +16,9 @@ const dir = join(root, 'test-output', `readme-snippet-${process.pid}`);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('the README snippet predicts like the engine on a non-square image with transparency', async () => {
-  const readme = readFileSync(join(root, 'docs/README-onnx.md'), 'utf8');
-  const snippet = /```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Use the exported model without catnet'));
+  const snippet = /```js\n([\s\S]*?)```/.exec(section)?.[1];
   expect(snippet).toContain('onnxruntime-node');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'classify.mjs'), snippet!);
