@@ -22,13 +22,16 @@ export {
 export { type Gradients, Network } from './nn/network.js';
 export { predictProbabilities } from './nn/predict.js';
 export { Random } from './nn/random.js';
+export { gatherPixels, pixelRunsOf } from './train/gather.js';
 export { accuracy, type Confusion, confusion, type Metrics, metrics } from './train/metrics.js';
 export { OPTIMIZERS, type OptimizerName } from './train/optimizers.js';
 export type {
   CostPoint,
+  PixelRuns,
   StopReason,
   TrainHooks,
   TrainingData,
+  TrainingInput,
   TrainOptions,
   TrainProgress,
   TrainResult,

@@ -26,6 +26,22 @@ export interface TrainingData {
   n_x?: number;
 }
 
+/**
+ * Pixels scattered over several buffers, in row order: run k is bytes [start, start + length) of
+ * sources[s] with (s, start, length) = runs[3k .. 3k+2]. train() gathers them (see gather.ts).
+ */
+export interface PixelRuns {
+  /** Whole-buffer views; SharedArrayBuffer-backed ones cross to a worker without a copy. */
+  sources: Uint8Array[];
+  runs: Float64Array;
+}
+
+/** What train() accepts: TrainingData, or the same with X / Xtest as runs still to gather. */
+export interface TrainingInput extends Omit<TrainingData, 'X' | 'Xtest'> {
+  X: Uint8Array | PixelRuns;
+  Xtest?: Uint8Array | PixelRuns;
+}
+
 export interface TrainOptions {
   /** Hidden layer sizes: [] = logistic regression, [7], [20, 7, 5] (the course's nets). */
   hiddenLayers: number[];
@@ -106,6 +122,12 @@ export interface TrainResult {
   model: Model;
   /** J every 100 iterations (as the course prints it) plus the progress points, in iteration order. */
   costs: CostPoint[];
+  /**
+   * The learning curve for a chart: J every k = max(1, ceil(total / COST_HISTORY_POINTS)) parameter
+   * updates from update 0 (at most ~500 points, however short or long the run), plus the returned
+   * parameters' J at the end for completed and cancelled runs. Optional: stand-in trainers omit it.
+   */
+  costHistory?: CostPoint[];
   finalCost: number;
   trainAccuracy: number;
   validationAccuracy?: number;

@@ -9,15 +9,26 @@ import { initializeParameters } from '../nn/init.js';
 import { type Model, N_X } from '../nn/model.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../nn/random.js';
+import { gatherTrainingData } from './gather.js';
 import { checkInitialModel } from './initial-model.js';
 import { accuracy } from './metrics.js';
 import { createOptimizer } from './optimizers.js';
-import type { CostPoint, StopReason, TrainHooks, TrainingData, TrainOptions, TrainResult } from './options.js';
+import type {
+  CostPoint,
+  StopReason,
+  TrainHooks,
+  TrainingData,
+  TrainingInput,
+  TrainOptions,
+  TrainResult,
+} from './options.js';
 import { resolveOptions } from './options.js';
 import { splitValidation } from './split.js';
 
 /** The cost is recorded every this many iterations, as the course prints it. */
 export const COST_EVERY = 100;
+/** The learning curve (TrainResult.costHistory) keeps about this many points. */
+export const COST_HISTORY_POINTS = 500;
 /** A cost this many times the first one (or 1, if larger) means the steps are overshooting: diverged. */
 const DIVERGENCE_FACTOR = 100;
 /** Give the event loop a turn (messages, AbortSignal) at most this often. */
@@ -45,8 +56,10 @@ function hasNonFinite(a: Float32Array): boolean {
   return false;
 }
 
-export async function train(data: TrainingData, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+export async function train(input: TrainingInput, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const o = resolveOptions(options);
+  // Pixels given as runs over several buffers are copied here: in the worker, not the main thread.
+  const data = gatherTrainingData(input);
   const kernels = hooks.kernels ?? getKernels();
   const n_x = data.n_x ?? N_X;
   checkData(data, n_x);
@@ -82,6 +95,8 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
   let bestValidationCost = Number.POSITIVE_INFINITY;
   let checksWithoutImprovement = 0;
   const costs: CostPoint[] = [];
+  const costHistory: CostPoint[] = [];
+  const historyEvery = Math.max(1, Math.ceil(total / COST_HISTORY_POINTS));
   let stopped: StopReason = 'completed';
   let message: string | undefined;
   let done = 0;
@@ -151,6 +166,7 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
         break training;
       }
       lastCost = cost;
+      if (t % historyEvery === 0) costHistory.push({ iteration: t, cost });
       const now = performance.now();
       const progressDue = hooks.onProgress !== undefined && now - lastProgress >= o.progressIntervalMs;
       if (t % COST_EVERY === 0 || progressDue) {
@@ -218,6 +234,7 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
   // (Diverged and early-stopped runs return earlier parameters, whose cost is already in `costs`.)
   const returnsLatest = stopped === 'completed' || stopped === 'cancelled';
   if (returnsLatest && costs.at(-1)?.iteration !== done) costs.push({ iteration: done, cost: finalCost });
+  if (returnsLatest && costHistory.at(-1)?.iteration !== done) costHistory.push({ iteration: done, cost: finalCost });
   lastCost = finalCost;
   report(Math.min(epoch, o.iterations - 1));
   const seconds = (performance.now() - started) / 1000;
@@ -255,6 +272,7 @@ export async function train(data: TrainingData, options: TrainOptions, hooks: Tr
   return {
     model,
     costs,
+    costHistory,
     finalCost,
     trainAccuracy,
     ...(validationAccuracy !== undefined ? { validationAccuracy } : {}),

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../paths.js';
-import type { InitialModel, TrainingData, TrainOptions, TrainProgress, TrainResult } from './options.js';
+import type { InitialModel, TrainingInput, TrainOptions, TrainProgress, TrainResult } from './options.js';
 import type { ToWorker, WorkerMessage } from './protocol.js';
 
 export interface WorkerHooks {
@@ -20,7 +20,7 @@ export class TrainingWorker {
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
-    data: TrainingData,
+    data: TrainingInput,
     options: TrainOptions,
     hooks: WorkerHooks = {},
     workerFile = distFile('core', 'worker.mjs'),
@@ -123,7 +123,7 @@ function packInitialModel(initial: InitialModel): { model: InitialModel; buffer:
 
 /** train() in a worker thread: resolves with the result, rejects if training fails or the worker dies. */
 export async function trainInWorker(
-  data: TrainingData,
+  data: TrainingInput,
   options: TrainOptions,
   hooks: WorkerHooks = {},
 ): Promise<TrainResult> {
