@@ -170,7 +170,12 @@ export class Backend {
         }
         this.saved.history.push(run);
         await this.changed();
-        this.events.emit({ type: 'train-done', run, model: info });
+        this.events.emit({
+          type: 'train-done',
+          run,
+          model: info,
+          ...(result.costHistory ? { costs: result.costHistory } : {}),
+        });
       },
       failed: (run: TrainingRunSummary, message: string) => this.recordFailure(run, message),
     };

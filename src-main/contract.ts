@@ -188,7 +188,13 @@ export type AppEvent =
       etaSeconds: number;
       backend: string;
     }
-  | { type: 'train-done'; run: TrainingRunSummary; model: ModelInfo }
+  | {
+      type: 'train-done';
+      run: TrainingRunSummary;
+      model: ModelInfo;
+      /** The whole learning curve (J every ceil(iterations / 500) updates, then the final J), for the chart. */
+      costs?: { iteration: number; cost: number }[];
+    }
   | { type: 'train-error'; message: string; keptModel: boolean }
   | { type: 'project'; project: ProjectState };
 

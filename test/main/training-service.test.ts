@@ -118,6 +118,10 @@ describe('training service', () => {
     const event = (await done) as Extract<AppEvent, { type: 'train-done' }>;
     expect(event.run.stopped).toBe('completed');
     expect(event.run.settings.validationFraction).toBe(0.2);
+    // the whole learning curve for the chart: 60 iterations -> every one, then the final cost
+    expect(event.costs).toHaveLength(61);
+    expect(event.costs).toEqual(lastResult!.costHistory);
+    expect(event.costs!.at(-1)).toEqual({ iteration: 60, cost: event.run.finalCost });
     expect(event.model.layerDims).toEqual([12288, 1]);
     expect(event.model.classNames).toEqual(['warm blobs', 'cool stripes']);
     expect(existsSync(join(root, 'user-data', LAST_MODEL_FILE))).toBe(true);
