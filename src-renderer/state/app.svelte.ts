@@ -69,7 +69,7 @@ export class AppState {
         this.training.onProgress(event);
         return;
       case 'train-done':
-        this.training.onDone(event.run);
+        this.training.onDone(event.run, event.costs);
         void this.refreshProject().then(() => this.evaluation.refresh());
         return;
       case 'train-error':

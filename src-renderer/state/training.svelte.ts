@@ -10,6 +10,7 @@ import {
 } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
 import { errorMessage } from './errors.js';
+import { type CostPoint, type Curve, emptyCurve, withCostHistory } from './learning-curve.js';
 import {
   formatHiddenLayers,
   matchingPreset,
@@ -21,15 +22,7 @@ import { trainErrorAdvice } from './train-advice.js';
 
 export type TrainProgress = Extract<AppEvent, { type: 'train-progress' }>;
 
-/** The learning curve as uPlot wants it: x, then one array per series (null = no value). */
-export interface Curve {
-  iteration: number[];
-  cost: number[];
-  train: number[];
-  validation: (number | null)[];
-}
-
-const emptyCurve = (): Curve => ({ iteration: [], cost: [], train: [], validation: [] });
+export type { Curve } from './learning-curve.js';
 
 export class TrainingState {
   settings = $state<TrainSettings>({ ...DEFAULT_SETTINGS, hiddenLayers: [...DEFAULT_SETTINGS.hiddenLayers] });
@@ -114,9 +107,14 @@ export class TrainingState {
     this.curveVersion++;
   }
 
-  onDone(run: TrainingRunSummary): void {
+  /** `costs`: the run's whole cost history; the chart then shows the full curve, not only the progress points. */
+  onDone(run: TrainingRunSummary, costs?: readonly CostPoint[]): void {
     this.status = 'idle';
     this.lastRun = run;
+    if (costs && costs.length > 0) {
+      this.curve = withCostHistory(this.curve, costs);
+      this.curveVersion++;
+    }
   }
 
   onError(message: string, keptModel: boolean): void {

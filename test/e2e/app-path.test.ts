@@ -184,6 +184,10 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     await page.getByTestId('iterations-input').fill('300');
     await page.getByTestId('train-button').click();
     await expectRunEnd('completed');
+    // the whole cost history is drawn at the end, not only the few rate-limited progress points
+    await expect
+      .poll(async () => Number(await page.getByTestId('cost-chart').getAttribute('data-points')))
+      .toBeGreaterThanOrEqual(301);
     await shot('trained');
 
     // 3. Evaluate, and again at another threshold.
