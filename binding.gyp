@@ -49,6 +49,10 @@
         "src-core/native/kernels_generic.c"
       ],
       "libraries": ["-lm", "-lpthread"],
+      # The thread pool outlives the worker thread that loaded the addon: Node dlclose()s the addon
+      # when the last worker using it exits, which unmapped code the parked pool threads still run
+      # (a later training run hung or crashed). NODELETE keeps the library resident.
+      "ldflags": ["-Wl,-z,nodelete"],
       "conditions": [
         ["target_arch == 'x64'", { "dependencies": ["catnet_avx2", "catnet_avx512"] }],
         ["target_arch == 'arm64'", { "dependencies": ["catnet_neon"] }]
