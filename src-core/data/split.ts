@@ -1,16 +1,6 @@
 // Stratified, seeded train/validation split of row indices (each class keeps its proportion).
 
-/** mulberry32: small, fast, seeded uniform [0, 1). Same seed, same sequence, on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../nn/mulberry32.js';
 
 /** Fisher-Yates in place. */
 export function shuffleInPlace(a: Uint32Array, rand: () => number): void {
@@ -32,7 +22,7 @@ export function stratifiedIndices(
   seed: number,
 ): { train: Uint32Array; validation: Uint32Array } {
   if (!(fraction >= 0 && fraction < 1)) throw new Error(`stratifiedSplit: fraction must be in [0, 1), got ${fraction}`);
-  const rand = seededRandom(seed);
+  const rand = mulberry32(seed);
   const train: number[] = [];
   const validation: number[] = [];
   for (const c of [0, 1]) {

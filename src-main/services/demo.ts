@@ -4,21 +4,10 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { mulberry32 } from '../../src-core/nn/mulberry32.js';
 
 export const DEMO_CLASS_NAMES: [string, string] = ['warm blobs', 'cool stripes'];
 const SIZE = 64;
-
-/** mulberry32: a small seeded generator, so the demo is the same on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rgb = [number, number, number];
 const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
@@ -81,7 +70,7 @@ export async function writeDemoImages(userData: string, perClass = 60, seed = 7)
   const root = join(userData, 'demo');
   const folders = { positive: join(root, 'warm-blobs'), negative: join(root, 'cool-stripes') };
   await rm(root, { recursive: true, force: true });
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   for (const [folder, draw] of [
     [folders.positive, warmBlobs],
     [folders.negative, coolStripes],

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { mulberry32 } from '../../src-core/nn/mulberry32.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
@@ -20,21 +21,9 @@ if (chromiumMissing) console.warn(chromiumMissing);
 
 const OUT = 'test-output/e2e';
 
-/** mulberry32: reproducible pixels. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Two visibly different kinds: "sun" = warm background with a bright disc; "sea" = cool diagonal stripes. */
 function picture(kind: 'sun' | 'sea', seed: number, width: number, height: number): Buffer {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const px = Buffer.alloc(width * height * 3);
   const cx = width * (0.3 + 0.4 * r());
   const cy = height * (0.3 + 0.4 * r());

@@ -5,25 +5,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
-
-/** mulberry32, for reproducible pixels. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src-core/nn/mulberry32.js';
 
 /**
  * Raw pixels (h, w, channels) of a smooth "photo-like" pattern: a few colour blobs over a gradient plus
  * mild noise, different for every seed. channels 3 (RGB) or 4 (RGBA, alpha varying across the image).
  */
 export function rawPixels(width: number, height: number, seed: number, channels: 3 | 4 = 3): Buffer {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const blobs = Array.from({ length: 4 }, () => ({
     x: r() * width,
     y: r() * height,

@@ -3,18 +3,10 @@
 
 import type { Activation, Model } from '../../src-core/nn/model.js';
 import { LEAKY_SLOPE, N_X } from '../../src-core/nn/model.js';
+import { mulberry32 } from '../../src-core/nn/mulberry32.js';
 
-/** Deterministic uniform [0, 1) generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) generator (mulberry32), as tests have long called it. */
+export const rng = mulberry32;
 
 /**
  * A random network `[12288, ...hidden, 1]` whose probabilities are spread over (0, 1) on random images:
