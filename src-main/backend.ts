@@ -238,9 +238,8 @@ export class Backend {
         if (!model) return page;
         const missing = page.images.filter((i) => !this.probabilities.has(i.id));
         if (missing.length > 0) {
-          const X = new Uint8Array(missing.length * N_X);
-          for (const [k, entry] of missing.entries()) X.set(this.library.image(entry.id).vector, k * N_X);
-          const P = await predictChunked(model, X, missing.length);
+          const vectors = missing.map((entry) => this.library.image(entry.id).vector);
+          const P = await predictChunked(model, vectors, missing.length);
           for (const [k, entry] of missing.entries()) this.probabilities.set(entry.id, P[k]!);
         }
         return {

@@ -59,8 +59,13 @@ export async function evaluateModel(
 ): Promise<Evaluation> {
   const { train, test, source } = heldOutSplit(all, split.fraction, split.seed);
   const scored = async (images: LibraryImage[]) => {
-    const { X, Y, m } = examplesOf(images);
-    return { P: await predictChunked(model, X, m), Y, m };
+    const Y = Uint8Array.from(images, (image) => labelOf(image.role));
+    const P = await predictChunked(
+      model,
+      images.map((image) => image.vector),
+      images.length,
+    );
+    return { P, Y, m: images.length };
   };
   const tr = await scored(train);
   const te = test.length > 0 ? await scored(test) : null;

@@ -9,13 +9,30 @@ import { predictProbabilities } from '../../src-core/nn/predict.js';
 /** Images per chunk: a few milliseconds of work for the course's networks with native kernels. */
 export const PREDICT_CHUNK = 128;
 
-/** pixels (m, n_x) -> probabilities (m), as predictProbabilities, yielding between chunks. */
-export async function predictChunked(model: Model, pixels: Uint8Array, m: number): Promise<Float32Array> {
+/**
+ * Probabilities (m) as predictProbabilities, yielding between chunks. The pixels are either one
+ * (m, n_x) buffer, or one n_x vector per image: those are gathered a chunk at a time, so scoring
+ * 20,000 library images never copies the whole set on this thread.
+ */
+export async function predictChunked(
+  model: Model,
+  pixels: Uint8Array | readonly Uint8Array[],
+  m: number,
+): Promise<Float32Array> {
   const n_x = model.config.layerDims[0]!;
   const out = new Float32Array(m);
+  const chunk = Array.isArray(pixels) ? new Uint8Array(Math.min(PREDICT_CHUNK, m) * n_x) : null;
   for (let start = 0; start < m; start += PREDICT_CHUNK) {
     const rows = Math.min(PREDICT_CHUNK, m - start);
-    out.set(predictProbabilities(model, pixels.subarray(start * n_x, (start + rows) * n_x), rows), start);
+    let X: Uint8Array;
+    if (chunk) {
+      const vectors = pixels as readonly Uint8Array[];
+      for (let i = 0; i < rows; i++) chunk.set(vectors[start + i]!, i * n_x);
+      X = chunk.subarray(0, rows * n_x);
+    } else {
+      X = (pixels as Uint8Array).subarray(start * n_x, (start + rows) * n_x);
+    }
+    out.set(predictProbabilities(model, X, rows), start);
     if (start + rows < m) await nextTurn();
   }
   return out;

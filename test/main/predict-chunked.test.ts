@@ -48,6 +48,18 @@ describe('predictChunked', () => {
     expect(turnsDuring).toBeGreaterThanOrEqual(2);
   });
 
+  it('scores a list of per-image vectors (gathered a chunk at a time) exactly like one buffer', async () => {
+    const m = PREDICT_CHUNK + 5;
+    const vectors = Array.from({ length: m }, (_, i) =>
+      Uint8Array.from({ length: N_X }, (_, k) => (i * 31 + k * 7) & 255),
+    );
+    const joined = new Uint8Array(m * N_X);
+    vectors.forEach((v, i) => joined.set(v, i * N_X));
+    const model = randomModel();
+    const fromVectors = await predictChunked(model, vectors, m);
+    expect(Array.from(fromVectors)).toEqual(Array.from(predictProbabilities(model, joined, m)));
+  });
+
   it('handles zero images', async () => {
     expect((await predictChunked(randomModel(), new Uint8Array(0), 0)).length).toBe(0);
   });
