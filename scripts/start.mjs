@@ -1,8 +1,9 @@
 // `npm start` (after the build): runs the Electron app from this folder. The Electron binary comes
-// from the `electron` package (node_modules/electron/dist) or ELECTRON_OVERRIDE_DIST_PATH. When there
-// is none (it is downloaded at install time and some machines cannot), say so in one sentence and
-// point to browser mode, instead of letting the electron package try a download and print a stack.
-import { spawn } from 'node:child_process';
+// from the `electron` package (node_modules/electron/dist) or ELECTRON_OVERRIDE_DIST_PATH. npm 11 does
+// not run the electron package's download at install, so the first start downloads it (quietly, with
+// the package's own installer). When that fails (no network), say so in one sentence and point to
+// browser mode, instead of a stack trace.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -41,11 +42,32 @@ function fail(what) {
   process.exit(1);
 }
 
-const binary = electronBinary();
+/** Runs the electron package's installer (a download); returns null or why it failed. */
+function downloadElectron() {
+  let installer = process.env.CATNET_ELECTRON_INSTALLER; // tests point this at a stand-in
+  if (!installer) {
+    try {
+      installer = join(dirname(require.resolve('electron/package.json')), 'install.js');
+    } catch {
+      return 'the electron package is not installed (run `npm ci`)';
+    }
+  }
+  const run = spawnSync(process.execPath, [installer], { cwd: root, encoding: 'utf8', timeout: 600_000 });
+  if (run.status === 0) return null;
+  const firstLine = `${run.stderr ?? ''}${run.stdout ?? ''}`.split('\n').find((l) => l.trim()) ?? '';
+  return firstLine.trim().slice(0, 160) || run.error?.message || `exit code ${run.status}`;
+}
+
+let binary = electronBinary();
+let downloadError = null;
+if (!binary && !process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+  downloadError = downloadElectron();
+  binary = electronBinary();
+}
 if (!binary) {
   const where = process.env.ELECTRON_OVERRIDE_DIST_PATH
     ? `ELECTRON_OVERRIDE_DIST_PATH (${process.env.ELECTRON_OVERRIDE_DIST_PATH}) holds no Electron executable`
-    : 'no Electron binary is installed (node_modules/electron/dist is missing: its download failed or was skipped)';
+    : `no Electron binary is installed and downloading it failed (${downloadError ?? 'no executable after the download'})`;
   fail(where);
 }
 

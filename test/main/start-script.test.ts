@@ -24,6 +24,31 @@ describe('scripts/start.mjs', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('tries the Electron download once and, when it fails, says why in the same one sentence', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'catnet-no-download-'));
+    try {
+      const installer = join(dir, 'install.js');
+      await writeFile(
+        installer,
+        "console.error('TypeError: fetch failed\\n    at download (x.js:1:1)'); process.exit(1);\n",
+      );
+      const env = { CATNET_ELECTRON_INSTALLER: installer, ELECTRON_OVERRIDE_DIST_PATH: '' };
+      const result = spawnSync(process.execPath, ['scripts/start.mjs'], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      const lines = result.stderr.trim().split('\n');
+      // Skip the case where this machine really has an Electron binary: then nothing is downloaded.
+      if (!/cannot start/.test(lines[0] ?? '')) return;
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('downloading it failed (TypeError: fetch failed)');
+      expect(lines[0]).toContain('npm run web');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(process.platform === 'win32')(
     'runs the Electron binary on the app folder and passes its exit code',
     async () => {
