@@ -12,9 +12,10 @@
 
 /* Below this many multiply-adds a GEMM runs on one thread. */
 #define GEMM_PARALLEL_MACS ((size_t)1 << 18)
-/* Below this many values an elementwise kernel runs on one thread: these are memory bound, and
- * 2 threads only pay off on big arrays (measured: 246K-value momentum step 45 us on 1 thread). */
-#define ELEMENTWISE_PARALLEL ((size_t)1 << 20)
+/* Below this many values an elementwise kernel runs on one thread. The course net's 246K-value
+ * update step is split: with 2 threads half of dW1 was just written by the worker's core, and one
+ * thread reading all of it from there took 150 us; split, 75-80 us (33 us with 1 thread, data local). */
+#define ELEMENTWISE_PARALLEL ((size_t)1 << 16)
 /* Chunks per thread: enough that a thread slowed down by other processes does not hold up the rest. */
 #define CHUNKS_PER_THREAD 4
 

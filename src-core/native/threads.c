@@ -1,6 +1,7 @@
 /* A persistent, process-global thread pool: workers are created once (on first use, or when
- * set_threads asks for more) and then wait for jobs, spinning briefly before sleeping on a condition
- * variable. A job is a number of chunks that the caller and the workers claim one at a time.
+ * set_threads asks for more) and then wait for jobs, spinning for WORKER_SPIN_NS after their last
+ * chunk before sleeping on a condition variable. A job is a number of chunks that the caller and the
+ * workers claim one at a time.
  * One job at a time: a call that finds the pool busy (another worker_thread is using it) runs all
  * its chunks itself, so calls from several JS threads never wait on each other.
  * CATNET_THREADS=N sets the number of threads (default: the CPUs this process may run on). */
@@ -9,6 +10,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernels.h"
@@ -22,9 +24,24 @@
 #define CPU_RELAX() ((void)0)
 #endif
 
-/* About 0.1 ms of spinning (4000 x PAUSE) before a worker sleeps: covers the gaps between the kernel calls
- * of one training iteration without burning a core when idle. */
-#define SPIN_ROUNDS 4000
+/* Spin windows are measured in time, not PAUSE counts: PAUSE takes from ~3 to ~150 cycles depending on
+ * the CPU (20 ns here on Zen 5, so the former 4000 rounds were only ~80 us).
+ * WORKER_SPIN_NS: how long a worker spins after its last chunk before sleeping. It must cover the gaps
+ * between the parallel calls of one training iteration (the hidden-layer ops, the update step and the
+ * JS between iterations: ~60-150 us for the course net), else every call pays a futex wake-up
+ * (~50-100 us on a VM). Bounded, so an idle pool costs no CPU 0.3 ms after the last call.
+ * CALLER_SPIN_NS: how long the caller spins waiting for a worker's last chunk (a layer-1 chunk takes
+ * ~40-80 us) before sleeping, which frees its core for a descheduled worker on a busy machine. */
+#define WORKER_SPIN_NS 300000ull
+#define CALLER_SPIN_NS 300000ull
+/* PAUSEs between two reads of the clock while spinning. */
+#define SPIN_CHECK_EVERY 32
+
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER; /* one job at a time */
@@ -97,9 +114,13 @@ static void *worker_main(void *arg) {
   uint64_t seen = 0;
   for (;;) {
     uint64_t s = atomic_load_explicit(&job_word, memory_order_acquire) >> 32;
-    for (int spin = 0; s == seen && spin < SPIN_ROUNDS; spin++) {
-      CPU_RELAX();
-      s = atomic_load_explicit(&job_word, memory_order_acquire) >> 32;
+    if (s == seen) {
+      const uint64_t until = now_ns() + WORKER_SPIN_NS;
+      for (unsigned spin = 1; s == seen; spin++) {
+        CPU_RELAX();
+        s = atomic_load_explicit(&job_word, memory_order_acquire) >> 32;
+        if (spin % SPIN_CHECK_EVERY == 0 && now_ns() >= until) break;
+      }
     }
     if (s == seen) {
       pthread_mutex_lock(&wake_lock);
@@ -155,9 +176,13 @@ void catnet_parallel_for(size_t parts, catnet_part_fn fn, void *ctx) {
       pthread_cond_broadcast(&wake);
       pthread_mutex_unlock(&wake_lock);
       run_chunks(serial);
-      for (unsigned spin = 0; spin < SPIN_ROUNDS / 4 && atomic_load_explicit(&done, memory_order_acquire) != parts;
-           spin++)
-        CPU_RELAX();
+      if (atomic_load_explicit(&done, memory_order_acquire) != parts) {
+        const uint64_t until = now_ns() + CALLER_SPIN_NS;
+        for (unsigned spin = 1; atomic_load_explicit(&done, memory_order_acquire) != parts; spin++) {
+          CPU_RELAX();
+          if (spin % SPIN_CHECK_EVERY == 0 && now_ns() >= until) break;
+        }
+      }
       if (atomic_load_explicit(&done, memory_order_acquire) != parts) {
         pthread_mutex_lock(&done_lock);
         caller_sleeping = 1;
