@@ -54,7 +54,7 @@ describe('predictChunked', () => {
       Uint8Array.from({ length: N_X }, (_, k) => (i * 31 + k * 7) & 255),
     );
     const joined = new Uint8Array(m * N_X);
-    vectors.forEach((v, i) => joined.set(v, i * N_X));
+    for (const [i, v] of vectors.entries()) joined.set(v, i * N_X);
     const model = randomModel();
     const fromVectors = await predictChunked(model, vectors, m);
     expect(Array.from(fromVectors)).toEqual(Array.from(predictProbabilities(model, joined, m)));
