@@ -7,45 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainOptions, TrainResult } from '../../src-core/train/options.js';
-import { train } from '../../src-core/train/train.js';
 import { Backend } from '../../src-main/backend.js';
-import { type ApiResponse, type AppEvent, PRESETS, type TrainSettings } from '../../src-main/contract.js';
-import type { StartTrainer } from '../../src-main/services/training.js';
-
-function ok<T>(response: ApiResponse): T {
-  if ('error' in response) throw new Error(`API error: ${response.error}`);
-  return response.ok as T;
-}
+import { type AppEvent, PRESETS, type TrainSettings } from '../../src-main/contract.js';
+import { inProcessTrainer, nextEvent, ok } from '../helpers/backend.js';
 
 const runs: Array<{ options: TrainOptions; result: TrainResult }> = [];
 
 /** The real train() in this thread, recording what each run was asked and gave. */
-const inProcess: StartTrainer = (data, options, onProgress) => {
-  const controller = new AbortController();
-  return {
-    result: train(data, options, { onProgress, signal: controller.signal }).then((result) => {
-      runs.push({ options, result });
-      return result;
-    }),
-    cancel: () => controller.abort(),
-    terminate: async () => controller.abort(),
-  };
-};
+const inProcess = inProcessTrainer((options, result) => runs.push({ options, result }));
 
 const quick: TrainSettings = { ...PRESETS.logistic, iterations: 40, learningRate: 0.005 };
 
 describe('training service: continue from the current model', () => {
   let root: string;
   let backend: Backend;
-  const next = (type: AppEvent['type']) =>
-    new Promise<AppEvent>((resolve) => {
-      const off = backend.events.subscribe((e) => {
-        if (e.type === type) {
-          off();
-          resolve(e);
-        }
-      });
-    });
+  const next = (type: AppEvent['type']) => nextEvent(backend, type);
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'catnet-continue-'));

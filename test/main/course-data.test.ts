@@ -8,22 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import {
-  type ApiResponse,
-  type AppEvent,
-  type Evaluation,
-  PRESETS,
-  type ProjectState,
-} from '../../src-main/contract.js';
+import { type AppEvent, type Evaluation, PRESETS, type ProjectState } from '../../src-main/contract.js';
+import { ok } from '../helpers/backend.js';
 
 const DATA = '/work/shared/datasets/catvnoncat';
 const missing = existsSync(join(DATA, 'train', 'cat')) ? null : `course data not found at ${DATA}; test skipped`;
 if (missing) console.warn(missing);
-
-function ok<T>(response: ApiResponse): T {
-  if ('error' in response) throw new Error(`API error: ${response.error}`);
-  return response.ok as T;
-}
 
 describe.skipIf(missing !== null)('course data through the app', () => {
   let userData: string;

@@ -7,12 +7,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import type { ApiResponse, AppEvent, ImportReport, ProjectState } from '../../src-main/contract.js';
-
-function ok<T>(response: ApiResponse): T {
-  if ('error' in response) throw new Error(`API error: ${response.error}`);
-  return response.ok as T;
-}
+import type { AppEvent, ImportReport, ProjectState } from '../../src-main/contract.js';
+import { ok } from '../helpers/backend.js';
 
 /** 64x64 PNGs of one colour (plus a little per-image variation so none are duplicates). */
 async function writeImages(folder: string, rgb: [number, number, number], n: number): Promise<void> {

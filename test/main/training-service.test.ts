@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainProgress, TrainResult } from '../../src-core/train/options.js';
-import { train } from '../../src-core/train/train.js';
 import { Backend } from '../../src-main/backend.js';
 import {
-  type ApiResponse,
   type AppEvent,
   type Evaluation,
   type ExportResult,
@@ -25,26 +23,14 @@ import {
 } from '../../src-main/contract.js';
 import { LAST_MODEL_FILE } from '../../src-main/services/model.js';
 import type { RunningTrainer, StartTrainer } from '../../src-main/services/training.js';
-
-function ok<T>(response: ApiResponse): T {
-  if ('error' in response) throw new Error(`API error: ${response.error}`);
-  return response.ok as T;
-}
+import { inProcessTrainer, nextEvent, ok } from '../helpers/backend.js';
 
 let lastResult: TrainResult | null = null;
 
 /** Runs the real train() in this thread (fine for a test; the app uses the worker). */
-const inProcess: StartTrainer = (data, options, onProgress) => {
-  const controller = new AbortController();
-  return {
-    result: train(data, options, { onProgress, signal: controller.signal }).then((r) => {
-      lastResult = r;
-      return r;
-    }),
-    cancel: () => controller.abort(),
-    terminate: async () => controller.abort(),
-  };
-};
+const inProcess = inProcessTrainer((_, result) => {
+  lastResult = result;
+});
 
 /** A trainer the test drives by hand. */
 class ManualTrainer implements RunningTrainer {
@@ -76,15 +62,7 @@ describe('training service', () => {
   let trainer: StartTrainer = inProcess;
   let manual: ManualTrainer | null = null;
   const events: AppEvent[] = [];
-  const next = (type: AppEvent['type']) =>
-    new Promise<AppEvent>((resolve) => {
-      const off = backend.events.subscribe((e) => {
-        if (e.type === type) {
-          off();
-          resolve(e);
-        }
-      });
-    });
+  const next = (type: AppEvent['type']) => nextEvent(backend, type);
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'catnet-training-'));

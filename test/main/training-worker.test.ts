@@ -9,18 +9,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrainingWorker } from '../../src-core/train/trainer.js';
 import { Backend } from '../../src-main/backend.js';
-import {
-  type ApiResponse,
-  type AppEvent,
-  PRESETS,
-  type ProjectState,
-  type TrainSettings,
-} from '../../src-main/contract.js';
-
-function ok<T>(response: ApiResponse): T {
-  if ('error' in response) throw new Error(`API error: ${response.error}`);
-  return response.ok as T;
-}
+import { type AppEvent, PRESETS, type ProjectState, type TrainSettings } from '../../src-main/contract.js';
+import { ok } from '../helpers/backend.js';
 
 type Done = Extract<AppEvent, { type: 'train-done' }>;
 type Failed = Extract<AppEvent, { type: 'train-error' }>;
