@@ -8,26 +8,12 @@ import { Network } from '../../../src-core/nn/network.js';
 import { Random } from '../../../src-core/nn/random.js';
 import type { TrainingData, TrainOptions, TrainProgress } from '../../../src-core/train/options.js';
 import { train } from '../../../src-core/train/train.js';
+import { separable as makeSeparable } from '../../helpers/separable.js';
 
 const kernels = referenceKernels();
 const n_x = 20;
 
-/** Linearly separable: y = 1 when the first half of the features outweighs the second. */
-function separable(m: number, seed: number): TrainingData {
-  const r = new Random(seed);
-  const X = new Uint8Array(m * n_x);
-  const Y = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    let d = 0;
-    for (let j = 0; j < n_x; j++) {
-      const v = r.below(256);
-      X[i * n_x + j] = v;
-      d += j < n_x / 2 ? v : -v;
-    }
-    Y[i] = d > 0 ? 1 : 0;
-  }
-  return { X, Y, m, n_x };
-}
+const separable = (m: number, seed: number): TrainingData => makeSeparable(m, seed, n_x);
 
 const base: TrainOptions = {
   hiddenLayers: [],
