@@ -25,13 +25,35 @@
  * once per row tile. Blocks after the first accumulate into C (beta = 1). */
 #define NT_KC ((size_t)2048)
 
+/* Row split ("core-affine"): each thread computes its own contiguous rows of C, reading only those
+ * rows of op(A) and all of B. The course's layer-1 products are split this way: thread t then
+ * writes the same rows of dW1 (backward, C = dW1) that it updates in the elementwise step (split in
+ * contiguous ranges, i.e. rows of W1, over the same threads) and reads in the next forward pass
+ * (A = W1), so W1 and dW1 stay in that core's cache. Used when every thread gets at least
+ * ROW_SPLIT_MIN_ROWS rows, and B is small enough to be read by every thread from the shared cache. */
+#define ROW_SPLIT_MIN_ROWS 4
+#define ROW_SPLIT_MAX_B_BYTES ((size_t)4 << 20)
+/* In a row split, the "nt" kernels walk the columns of a k block in blocks of about this many bytes
+ * of B, so a B block is read from the shared cache once and reused by every row tile from L2. */
+#define ROW_SPLIT_B_BLOCK_BYTES ((size_t)128 << 10)
+
 typedef struct {
   const catnet_gemm_args *g;
   catnet_gemm_range fn;
   int split_cols;
   size_t unit, units, extent;
   size_t kc; /* 0: the kernel takes all of K at once */
+  size_t nb; /* columns per kernel call inside a k block (0: all of the chunk's columns at once) */
 } gemm_job;
+
+static void gemm_columns(const gemm_job *job, const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0,
+                         size_t j1) {
+  if (!job->nb) {
+    job->fn(g, i0, i1, j0, j1);
+    return;
+  }
+  for (size_t j = j0; j < j1; j += job->nb) job->fn(g, i0, i1, j, j1 - j < job->nb ? j1 : j + job->nb);
+}
 
 static void gemm_part(void *ctx, size_t part, size_t parts) {
   const gemm_job *job = ctx;
@@ -41,7 +63,7 @@ static void gemm_part(void *ctx, size_t part, size_t parts) {
   const size_t i0 = job->split_cols ? 0 : a, i1 = job->split_cols ? job->g->M : b;
   const size_t j0 = job->split_cols ? a : 0, j1 = job->split_cols ? b : job->g->N;
   if (!job->kc || job->g->K <= job->kc) {
-    job->fn(job->g, i0, i1, j0, j1);
+    gemm_columns(job, job->g, i0, i1, j0, j1);
     return;
   }
   catnet_gemm_args block = *job->g;
@@ -51,24 +73,40 @@ static void gemm_part(void *ctx, size_t part, size_t parts) {
     if (job->g->Bu) block.Bu = job->g->Bu + k0;
     block.K = job->g->K - k0 < job->kc ? job->g->K - k0 : job->kc;
     block.beta = k0 == 0 ? job->g->beta : 1.0f;
-    job->fn(&block, i0, i1, j0, j1);
+    gemm_columns(job, &block, i0, i1, j0, j1);
   }
 }
 
-/* Splits C by columns in units of `nc` (preferred: every thread then reuses the whole A from its
- * cache) unless there are too few column tiles, then by rows in units of `mr`; whole units per
- * chunk, so results do not depend on the number of threads. */
+/* Splits C by rows, one contiguous range per thread (the row split above), when that is allowed;
+ * else by columns in units of `nc` (every thread then reuses the whole A from its cache) unless
+ * there are too few column tiles, then by rows in units of `mr`. Every element of C is computed
+ * with the same operations in the same order however C is split (the kernels' per-element sums do
+ * not depend on the tile shape, and the k blocks are fixed), so results do not depend on the number
+ * of threads. */
 static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr, size_t nc, size_t kc) {
   if (g->M == 0 || g->N == 0) return;
   const size_t threads = catnet_threads();
   gemm_job job = {.g = g, .fn = fn, .kc = kc};
+  const int parallel = threads > 1 && g->M * g->N * (g->K ? g->K : 1) >= GEMM_PARALLEL_MACS;
+  const size_t b_size = g->Bu ? 1 : sizeof(float);
+  if (parallel && g->M >= ROW_SPLIT_MIN_ROWS * threads && g->K * g->N * b_size <= ROW_SPLIT_MAX_B_BYTES) {
+    job.split_cols = 0, job.unit = 1, job.units = g->M, job.extent = g->M;
+    if (kc) {
+      /* "nt": B rows are k-contiguous; a column block holds nb rows of B of one k block each. */
+      const size_t k_block = g->K < kc ? g->K : kc;
+      const size_t tiles = ROW_SPLIT_B_BLOCK_BYTES / (k_block * b_size * nc);
+      job.nb = nc * (tiles ? tiles : 1);
+    }
+    catnet_parallel_for(threads, gemm_part, &job);
+    return;
+  }
   const size_t col_units = (g->N + nc - 1) / nc, row_units = (g->M + mr - 1) / mr;
   if (col_units >= 2 * threads || col_units >= row_units) {
     job.split_cols = 1, job.unit = nc, job.units = col_units, job.extent = g->N;
   } else {
     job.split_cols = 0, job.unit = mr, job.units = row_units, job.extent = g->M;
   }
-  size_t parts = g->M * g->N * (g->K ? g->K : 1) < GEMM_PARALLEL_MACS ? 1 : threads * CHUNKS_PER_THREAD;
+  size_t parts = parallel ? threads * CHUNKS_PER_THREAD : 1;
   if (parts > job.units) parts = job.units;
   catnet_parallel_for(parts, gemm_part, &job);
 }
