@@ -28,6 +28,15 @@
         }
       ]
     }],
+    ["catnet_jpeg == 1", {
+      "targets": [
+        {
+          "target_name": "catnet_jpeg",
+          "sources": ["src-core/native/jpeg/addon.c", "src-core/native/jpeg/jpeg64.c"],
+          "libraries": ["-ljpeg"]
+        }
+      ]
+    }],
     ["target_arch == 'arm64'", {
       "targets": [
         {
@@ -38,6 +47,12 @@
       ]
     }]
   ],
+  "variables": {
+    # 1 when libjpeg(-turbo) headers and library are here (scripts/has-libjpeg.mjs): then the fast
+    # JPEG path (src-core/native/jpeg) is built as its own addon, so a machine without libjpeg still
+    # gets the kernels and decodes JPEGs with sharp.
+    "catnet_jpeg%": "<!(node scripts/has-libjpeg.mjs)"
+  },
   "targets": [
     {
       "target_name": "catnet_kernels",

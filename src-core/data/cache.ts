@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { N_X } from '../nn/model.js';
+import { JPEG_FAST_VERSION, jpegDecoderInfo } from './jpeg-fast.js';
 import type { RejectReason } from './reasons.js';
 
 const MAGIC = Buffer.from('CNVCACHE', 'latin1');
@@ -59,7 +60,9 @@ export interface LoadedCache {
 /** What decides the vectors besides the file: preprocessing options and the decoder's version. */
 export function optionsKey(opts: Record<string, unknown>): Buffer {
   const v = sharp.versions as Record<string, string | undefined>;
-  const canon = JSON.stringify({ ...opts, sharp: v.sharp, vips: v.vips, layout: 'hwc-srgb8-v1' });
+  // The JPEG decoder is part of the key: the fast path's box filter and sharp's Lanczos differ by a few levels.
+  const jpeg = jpegDecoderInfo().decoder === 'sharp' ? 'sharp' : `jpeg64-v${JPEG_FAST_VERSION}`;
+  const canon = JSON.stringify({ ...opts, sharp: v.sharp, vips: v.vips, jpeg, layout: 'hwc-srgb8-v1' });
   return createHash('sha1').update(canon).digest();
 }
 

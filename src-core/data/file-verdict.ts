@@ -6,6 +6,7 @@ import { crc32 } from 'node:zlib';
 import type { ResizeMode } from '../nn/model.js';
 import { type CacheEntry, isCacheableReason } from './cache.js';
 import { preprocessImage, readImageBytes } from './images.js';
+import { decodeFileFast } from './jpeg-fast.js';
 import { fsErrorMessage, ImageRejected, type RejectReason, reasonForFsError } from './reasons.js';
 
 /** What happened to one listed file. */
@@ -54,6 +55,15 @@ export async function decodeFile(
 ): Promise<TaskResult> {
   let stat: TaskResult['stat'];
   try {
+    // Plain JPEGs: read and decoded in one native job; anything else (or any problem) below.
+    const fast = await decodeFileFast(fsPath, opts.resize, opts.maxPixels, opts.maxBytes);
+    if (fast)
+      return {
+        vector: fast.vector,
+        fromCache: false,
+        stat: { size: fast.size, mtimeMs: fast.mtimeMs },
+        crc: crc32(fast.vector),
+      };
     const read = await readImageBytes(fsPath, { maxBytes: opts.maxBytes, followSymlinks: false });
     stat = { size: read.size, mtimeMs: read.mtimeMs };
     const vector = await preprocessImage(read.bytes, { resize: opts.resize, maxPixels: opts.maxPixels });

@@ -7,6 +7,7 @@ import sharp, { type OutputInfo } from 'sharp';
 import { IMAGE_SIZE, N_X, type ResizeMode } from '../nn/model.js';
 import { ensureDecoderPolicy } from './decoders.js';
 import { SNIFF_BYTES, sniffFormat } from './format.js';
+import { decodeFileFast, decodeJpegFast } from './jpeg-fast.js';
 import { fsErrorMessage, ImageRejected, reasonForFsError } from './reasons.js';
 
 export type { ResizeMode };
@@ -59,6 +60,8 @@ function rejectionFromSharp(err: unknown, maxPixels: number): ImageRejected {
  * Decodes an encoded image and returns its 64x64 RGB pixels, HWC (r,g,b of (0,0), then (0,1), ...):
  * EXIF orientation applied, alpha flattened on white, sRGB 8-bit, resized with `resize` (default
  * 'cover', centre). An image already 64x64 is not resampled, so its pixels come out unchanged.
+ * Plain JPEGs go through the fast path (jpeg-fast.ts: DCT-domain scaling + box filter), everything
+ * else, and every JPEG that path declines, through sharp (Lanczos 3).
  * Throws ImageRejected (never anything else) when the bytes cannot become such a vector.
  */
 export async function preprocessImage(bytes: Uint8Array | Buffer, opts: PreprocessOptions = {}): Promise<Uint8Array> {
@@ -70,6 +73,10 @@ export async function preprocessImage(bytes: Uint8Array | Buffer, opts: Preproce
   ensureDecoderPolicy();
   const maxPixels = opts.maxPixels ?? MAX_PIXELS;
   const fit = opts.resize ?? 'cover';
+  if (sniffed.format === 'jpeg') {
+    const vector = await decodeJpegFast(bytes, fit, maxPixels); // plain JPEGs; undefined: sharp decides
+    if (vector) return vector;
+  }
   let out: { data: Buffer; info: OutputInfo };
   try {
     out = await sharp(bytes, {
@@ -158,6 +165,14 @@ export async function readImageBytes(path: string | Buffer, opts: LoadOptions = 
 
 /** Reads and preprocesses one image file (see readImageBytes and preprocessImage). */
 export async function loadImageFile(path: string | Buffer, opts: LoadOptions = {}): Promise<Uint8Array> {
+  // A plain JPEG is read and decoded in one native job (a symlink is left to the general path below).
+  const fast = await decodeFileFast(
+    path,
+    opts.resize ?? 'cover',
+    opts.maxPixels ?? MAX_PIXELS,
+    opts.maxBytes ?? MAX_FILE_BYTES,
+  );
+  if (fast) return fast.vector;
   const { bytes } = await readImageBytes(path, opts);
   return preprocessImage(bytes, opts);
 }

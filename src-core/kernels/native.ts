@@ -3,7 +3,9 @@
 // arguments here (integer sizes, array types, lengths against the sizes) so a bad call is a clear JS
 // error before it reaches C; the addon checks again and never touches memory outside the arrays.
 
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { Activation } from '../nn/model.js';
 import { appRoot } from '../paths.js';
 import type { BackendInfo, Isa, KernelActivation, Kernels } from './kernels.js';
@@ -51,13 +53,22 @@ const ACTIVATION_CODE: Record<KernelActivation, number> = {
 
 let addon: Addon | undefined;
 
-/** The addon, loaded once per thread; throws (with node-gyp-build's message) when it is not built. */
+/**
+ * File of the kernels addon: build/Release/catnet_kernels.node from a source build, else
+ * node-gyp-build's choice (prebuilds/). Named explicitly because build/Release also holds
+ * catnet_jpeg.node, and node-gyp-build would load whichever .node file the directory lists first.
+ * Throws (with node-gyp-build's message) when neither exists.
+ */
+export function kernelsAddonPath(): string {
+  const built = join(appRoot(), 'build', 'Release', 'catnet_kernels.node');
+  if (existsSync(built)) return built;
+  const nodeGypBuild = createRequire(import.meta.url)('node-gyp-build') as { resolve(dir: string): string };
+  return nodeGypBuild.resolve(appRoot());
+}
+
+/** The addon, loaded once per thread; throws when it is not built. */
 export function loadAddon(): Addon {
-  if (!addon) {
-    const require = createRequire(import.meta.url);
-    const nodeGypBuild = require('node-gyp-build') as (dir: string) => unknown;
-    addon = nodeGypBuild(appRoot()) as Addon;
-  }
+  if (!addon) addon = createRequire(import.meta.url)(kernelsAddonPath()) as Addon;
   return addon;
 }
 

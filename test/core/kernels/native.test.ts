@@ -5,13 +5,18 @@ import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KernelActivation, Kernels } from '../../../src-core/kernels/kernels.js';
-import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
+import {
+  kernelsAddonPath,
+  nativeInfo,
+  nativeKernels,
+  setNativeIsa,
+  setNativeThreads,
+} from '../../../src-core/kernels/native.js';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import { networkConfig } from '../../../src-core/nn/config.js';
 import { initializeParameters } from '../../../src-core/nn/init.js';
 import { ACTIVATIONS, type Activation } from '../../../src-core/nn/model.js';
 import { Network } from '../../../src-core/nn/network.js';
-import { appRoot } from '../../../src-core/paths.js';
 
 let native: Kernels | undefined;
 let loadError = '';
@@ -348,8 +353,8 @@ describe.skipIf(!native)('native kernels: threads and validation', () => {
 
 /** The addon's info() in a fresh process with the given environment (the env is read at load). */
 function childInfo(env: Record<string, string>): { isa: string; threads: number; reason: string } {
-  const script = "console.log(JSON.stringify(require('node-gyp-build')(process.argv[1]).info()))";
-  const out = execFileSync(process.execPath, ['-e', script, appRoot()], { env: { ...process.env, ...env } });
+  const script = 'console.log(JSON.stringify(require(process.argv[1]).info()))';
+  const out = execFileSync(process.execPath, ['-e', script, kernelsAddonPath()], { env: { ...process.env, ...env } });
   return JSON.parse(out.toString());
 }
 
@@ -381,14 +386,14 @@ describe.skipIf(!native)('native kernels: CATNET_ISA, CATNET_THREADS, worker thr
     native!.gemmU8(true, M, N, K, 1 / 255, A, B, 0, expected);
     const code = `
       const { parentPort, workerData: d } = require('node:worker_threads');
-      const k = require('node-gyp-build')(d.root);
+      const k = require(d.addon);
       const C = new Float32Array(d.M * d.N);
       for (let r = 0; r < 5; r++) k.gemmU8(true, d.M, d.N, d.K, 1 / 255, d.A, d.B, 0, C);
       parentPort.postMessage(C);`;
     const runs = [0, 1, 2].map(
       () =>
         new Promise<Float32Array>((resolve, reject) => {
-          const w = new Worker(code, { eval: true, workerData: { root: appRoot(), M, N, K, A, B } });
+          const w = new Worker(code, { eval: true, workerData: { addon: kernelsAddonPath(), M, N, K, A, B } });
           w.once('message', (C: Float32Array) => {
             resolve(C);
             void w.terminate();
