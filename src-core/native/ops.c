@@ -93,7 +93,7 @@ static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr,
     job.split_cols = 0, job.unit = 1, job.units = g->M, job.extent = g->M;
     if (kc) {
       /* "nt": B rows are k-contiguous; a column block holds nb rows of B of one k block each. */
-      const size_t k_block = g->K < kc ? g->K : kc;
+      const size_t k_block = g->K == 0 ? 1 : g->K < kc ? g->K : kc;
       const size_t tiles = ROW_SPLIT_B_BLOCK_BYTES / (k_block * b_size * nc);
       job.nb = nc * (tiles ? tiles : 1);
     }
