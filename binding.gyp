@@ -61,7 +61,8 @@
         "src-core/native/ops.c",
         "src-core/native/dispatch.c",
         "src-core/native/threads.c",
-        "src-core/native/kernels_generic.c"
+        "src-core/native/kernels_generic.c",
+        "src-core/native/memory.c"
       ],
       "libraries": ["-lm", "-lpthread"],
       # The thread pool outlives the worker thread that loaded the addon: Node dlclose()s the addon

@@ -17,13 +17,16 @@ import {
   saveCache,
   type VectorRun,
 } from './cache.js';
+import { cacheChecker } from './cache-check.js';
+import { emptyPrefetched, prefetchVectors } from './cache-prefetch.js';
 import { pruneCache, touchCacheFiles } from './cache-prune.js';
 import { Dataset } from './dataset.js';
 import { findDuplicates } from './duplicates.js';
-import { cacheVerdict, decodeFile, type TaskResult } from './file-verdict.js';
+import { decodeFile, type TaskResult } from './file-verdict.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
 import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
 import { abortError, eventLoopBreather, forEachParallel } from './parallel.js';
+import { sharedPixels } from './pixel-memory.js';
 import type { ImportReport } from './report.js';
 import { buildReport } from './report-builder.js';
 
@@ -65,10 +68,10 @@ interface FolderCache {
 /** Largest Dataset one import builds (bytes); 349,525 images. */
 const MAX_DATASET_BYTES = 2 ** 32 - 1;
 
-/** Shared, zero-filled (m, n_x) bytes; a person-readable error when the memory is not there. */
+/** Shared, zero-filled (m, n_x) bytes (huge pages asked for); a person-readable error when the memory is not there. */
 function allocatePixels(m: number): Uint8Array {
   try {
-    return new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
+    return sharedPixels(m * N_X);
   } catch (err) {
     throw new Error(
       `Not enough memory for ${m.toLocaleString('en')} images (${((m * N_X) / 2 ** 30).toFixed(1)} GB of pixels): ` +
@@ -161,25 +164,53 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   // dropped at once, and peak memory stays about one Dataset.
   let pixels = allocatePixels(total);
 
+  // 3. (in the background) Every file with an accepted cache entry will most likely be a hit: its
+  // vector is read into its slot and checksummed now, while the lstats below run (cache-prefetch.ts).
+  const entryOf = tasks.map((t) => caches[t.folder].loaded.entries.get(t.file.rel));
+  const prefetched = emptyPrefetched(total);
+  const prefetch = Promise.all(
+    caches.map((c, f) => {
+      if (!c.file || c.loaded.status !== 'loaded') return undefined;
+      const runs: VectorRun[] = [];
+      tasks.forEach((t, i) => {
+        const k = entryOf[i]?.vector;
+        if (t.folder !== f || k === undefined) return;
+        const last = runs[runs.length - 1];
+        if (last && last.vector + last.count === k && last.row + last.count === i) last.count++;
+        else runs.push({ vector: k, row: i, count: 1 });
+      });
+      return prefetchVectors(c.file, c.loaded, runs, pixels, prefetched, signal);
+    }),
+  );
+  /** Whether slot i holds cached vector k, checksummed (its CRC in prefetched.crcs[i]). */
+  const inSlot = (i: number, k: number) => prefetched.slotVector[i] === k;
+
   // 3a. Cache hits: a synchronous lstat each (a few microseconds, far cheaper than a thread-pool round
-  // trip), in slices of at most ~8 ms so the event loop keeps turning.
+  // trip; natively a slice of files per call), in slices of at most ~8 ms so the event loop keeps turning.
   const misses: number[] = [];
+  const check = cacheChecker(tasks.map((t) => t.file.fsPath));
   for (let i = 0; i < tasks.length; ) {
     const sliceStart = performance.now();
     for (; i < tasks.length && performance.now() - sliceStart < 8; i++) {
-      const { folder, file } = tasks[i];
-      const hit = cacheVerdict(caches[folder].loaded.entries.get(file.rel), file.fsPath);
+      const { folder } = tasks[i];
+      const hit = check(i, entryOf[i]);
       if (!hit) {
         misses.push(i);
         continue;
       }
-      results[i] = { ...hit, row: hit.hit ? i : undefined };
+      hit.row = hit.hit ? i : undefined; // a fresh object (cacheChecker)
+      results[i] = hit;
       done++;
       progress(folder, false);
     }
-    if (signal?.aborted) throw abortError(signal);
+    if (signal?.aborted) {
+      await prefetch; // its writes into `pixels` end before the import does (it never rejects)
+      throw abortError(signal);
+    }
     if (i < tasks.length) await new Promise((resolve) => setImmediate(resolve));
   }
+  // Decoded vectors go into the slots the prefetch may still be writing: wait for it first.
+  await prefetch;
   phase('cacheCheck');
   // 3b. Everything else is read and decoded, `concurrency` files at a time.
   await forEachParallel(
@@ -202,7 +233,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   phase('decode');
   if (total > 0) progress(tasks[total - 1].folder, true);
 
-  // 4. Cached vectors read straight into their slots, each checked against its CRC.
+  // 4. Cached vectors not already in their slots read straight there, each checked against its CRC.
   const damaged = new Set<number>();
   for (let f = 0; f < scans.length; f++) {
     const runs: VectorRun[] = [];
@@ -211,6 +242,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       const r = results[i];
       if (t.folder !== f || !r.hit) return;
       hits.push(r);
+      if (inSlot(i, r.hit.vector!)) return; // read and checksummed by the prefetch
       const last = runs[runs.length - 1];
       if (last && last.vector + last.count === r.hit.vector && last.row + last.count === r.row) last.count++;
       else runs.push({ vector: r.hit.vector!, row: r.row!, count: 1 });
@@ -222,7 +254,9 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       readOk = false;
     }
     for (const r of hits) {
-      if (!readOk || crc32(pixels.subarray(r.row! * N_X, (r.row! + 1) * N_X)) !== r.hit!.crc) damaged.add(f);
+      const i = r.row!;
+      const crc = inSlot(i, r.hit!.vector!) ? prefetched.crcs[i] : crc32(pixels.subarray(i * N_X, (i + 1) * N_X));
+      if (!readOk || crc !== r.hit!.crc) damaged.add(f);
       const pause = breathe();
       if (pause) await pause;
     }

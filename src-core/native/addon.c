@@ -319,5 +319,6 @@ NAPI_MODULE_INIT() {
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) != napi_ok) return NULL;
+  { extern int catnet_memory_register(napi_env, napi_value); if (!catnet_memory_register(env, exports)) return NULL; } /* memory.c */
   return exports;
 }

@@ -1,0 +1,85 @@
+// Re-opening a folder: once the cache index is loaded, every listed file with an accepted entry will
+// most likely be a hit, so its vector is read into its slot right away, in the background: runs of
+// consecutive vectors, a chunk per read on the thread pool, each chunk checksummed on this thread as
+// it arrives (while the next one is read and between the import's lstat slices). The fresh buffer's
+// page faults, the copies and the CRC-32s then overlap the lstats instead of following them. The
+// import only compares each hit's stored CRC with the one computed here (when its slot holds its
+// vector) and reads whatever is left run by run.
+
+import { promises as fsp } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { N_X } from '../nn/model.js';
+import type { LoadedCache, VectorRun } from './cache.js';
+
+/** Vectors per read (1.5 MB): a few reads for a small folder, and each CRC pass stays short. */
+const CHUNK_VECTORS = 128;
+
+/** Where the prefetch put what: slot i holds vector slotVector[i] (-1: nothing) whose CRC-32 is crcs[i]. */
+export interface Prefetched {
+  slotVector: Int32Array;
+  crcs: Uint32Array;
+}
+
+export function emptyPrefetched(slots: number): Prefetched {
+  return { slotVector: new Int32Array(slots).fill(-1), crcs: new Uint32Array(slots) };
+}
+
+/**
+ * Reads `runs` (vectors of the cache `file` -> rows of `pixels`, m x N_X) chunk by chunk and records
+ * each vector read in `into`. Stops at the first failure or once `signal` is aborted, keeping what
+ * was read; never rejects. Nothing writes into `pixels` after the returned promise settles.
+ */
+export async function prefetchVectors(
+  file: string,
+  cache: LoadedCache,
+  runs: readonly VectorRun[],
+  pixels: Uint8Array,
+  into: Prefetched,
+  signal?: AbortSignal,
+): Promise<void> {
+  const chunks: VectorRun[] = [];
+  for (const r of runs)
+    for (let c = 0; c < r.count; c += CHUNK_VECTORS)
+      chunks.push({ vector: r.vector + c, row: r.row + c, count: Math.min(CHUNK_VECTORS, r.count - c) });
+  if (chunks.length === 0) return;
+  let fh: fsp.FileHandle | undefined;
+  try {
+    fh = await fsp.open(file, 'r');
+    const { size } = await fh.stat();
+    if (size !== cache.vectorsOffset + cache.vectors * N_X) return;
+    const read = async ({ vector, row, count }: VectorRun) => {
+      if (vector + count > cache.vectors || (row + count) * N_X > pixels.length) throw new RangeError('run outside');
+      let done = 0;
+      const length = count * N_X;
+      while (done < length) {
+        const { bytesRead } = await fh!.read(
+          pixels,
+          row * N_X + done,
+          length - done,
+          cache.vectorsOffset + vector * N_X + done,
+        );
+        if (bytesRead === 0) throw new Error('the cache file is shorter than its header says');
+        done += bytesRead;
+      }
+    };
+    let pending = read(chunks[0]);
+    for (let c = 0; c < chunks.length; c++) {
+      await pending;
+      if (signal?.aborted) return;
+      if (c + 1 < chunks.length) {
+        pending = read(chunks[c + 1]); // read the next chunk while this one is checksummed
+        pending.catch(() => {}); // awaited next turn; no unhandled rejection meanwhile
+      }
+      const { vector, row, count } = chunks[c];
+      for (let k = 0; k < count; k++) {
+        const i = row + k;
+        into.crcs[i] = crc32(pixels.subarray(i * N_X, (i + 1) * N_X));
+        into.slotVector[i] = vector + k;
+      }
+    }
+  } catch {
+    // whatever was not recorded is read again by the import, run by run
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}
