@@ -118,6 +118,29 @@ static void orient(const uint8_t *from, int w, int h, int o, uint8_t *to) {
     }
 }
 
+/* Per-thread scratch memory, grown as needed and kept between images: a fresh malloc of these sizes
+ * (26 KB-2 MB) was often a fresh mmap or heap growth, and page faults cost more than the decode on
+ * VMs. Anything over SCRATCH_KEEP is returned after the image. */
+#define SCRATCH_KEEP (8u << 20)
+static _Thread_local struct {
+  void *p;
+  size_t n;
+} scratch[3];
+
+static void *scratch_get(int i, size_t n) {
+  if (scratch[i].n < n) {
+    free(scratch[i].p);
+    scratch[i].p = malloc(n);
+    scratch[i].n = scratch[i].p ? n : 0;
+  }
+  return scratch[i].p;
+}
+
+static void scratch_trim(void) {
+  for (int i = 0; i < 3; i++)
+    if (scratch[i].n > SCRATCH_KEEP) free(scratch[i].p), scratch[i].p = NULL, scratch[i].n = 0;
+}
+
 /* Box-filter weights of one axis: destination pixel j covers source [x0 + j*step, x0 + (j+1)*step).
  * first[j] = first source pixel, w[j*stride + k] its k-th weight (they sum to 1). */
 #define MAX_TAPS 64
@@ -166,18 +189,15 @@ static int resample(const uint8_t *img, int w, int h, int w0, int h0, int o, int
   const uint8_t *src = img;
   uint8_t *turned = NULL;
   if (o != 1) {
-    turned = malloc((size_t)dw * dh * 3);
+    turned = scratch_get(1, (size_t)dw * dh * 3);
     if (!turned) return 0;
     orient(img, w, h, o, turned);
     src = turned;
   }
   /* Horizontal pass over the rows the vertical taps read: H(y, j) = sum_c wx[j, c] src(y, fx[j] + c). */
   int y_lo = fy[0], y_hi = fy[oh - 1] + ny[oh - 1];
-  float *H = malloc((size_t)(y_hi - y_lo) * ow * 3 * sizeof(float));
-  if (!H) {
-    free(turned);
-    return 0;
-  }
+  float *H = scratch_get(2, (size_t)(y_hi - y_lo) * ow * 3 * sizeof(float));
+  if (!H) return 0;
   for (int y = y_lo; y < y_hi; y++) {
     const uint8_t *row = src + (size_t)y * dw * 3;
     float *hr = H + (size_t)(y - y_lo) * ow * 3;
@@ -201,8 +221,6 @@ static int resample(const uint8_t *img, int w, int h, int w0, int h0, int o, int
       q[t] = v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)v;
     }
   }
-  free(H);
-  free(turned);
   return 1;
 }
 
@@ -219,7 +237,7 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
   if (setjmp(err.jump)) {
     snprintf(why, why_len, "libjpeg: %s", err.message);
     jpeg_destroy_decompress(&cinfo);
-    free(img);
+    scratch_trim();
     return CN_JPEG64_ERROR;
   }
   jpeg_create_decompress(&cinfo);
@@ -272,7 +290,7 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
     jpeg_destroy_decompress(&cinfo);
     return CN_JPEG64_FALLBACK;
   }
-  img = malloc((size_t)ow * oh * 3);
+  img = scratch_get(0, (size_t)ow * oh * 3);
   if (!img) {
     snprintf(why, why_len, "out of memory");
     jpeg_destroy_decompress(&cinfo);
@@ -286,11 +304,11 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
   jpeg_destroy_decompress(&cinfo);
   if (err.warned) { /* truncated or damaged: sharp decides (it rejects truncated files, names the fault) */
     snprintf(why, why_len, "libjpeg warning: %s", err.message);
-    free(img);
+    scratch_trim();
     return CN_JPEG64_FALLBACK;
   }
   int done = resample(img, ow, oh, w, h, o, fit, out);
-  free(img);
+  scratch_trim();
   if (!done) {
     snprintf(why, why_len, "aspect ratio too far from the crop for the box filter");
     return CN_JPEG64_FALLBACK;
