@@ -6,6 +6,7 @@
 
 import { renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { jpegDecoderInfo } from '../src-core/data/jpeg-fast.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { appVersion } from '../src-core/paths.js';
 import { replyToParent } from './child.js';
@@ -165,7 +166,8 @@ async function main(): Promise<void> {
     sameFiles = await benchIngestSameFiles(fixture!.folder, fixture!.files.length, quick);
     if (!quick) log('ingest: benchIngest (bench/ingest.ts) on the same folder: rates, phases, memory');
     const own = quick ? skippedInQuick : await benchIngest({ folder: fixture!.folder, repeats: 3, log });
-    return { same_files: sameFiles, bench_ingest: own };
+    // which decoder took the JPEGs (the fast libjpeg-turbo path, or sharp and why), and how many each
+    return { same_files: sameFiles, bench_ingest: own, jpeg_decoder: jpegDecoderInfo() };
   });
   const inference = await section('inference', enabled, () => {
     log('inference: single image end to end, then the whole folder');
