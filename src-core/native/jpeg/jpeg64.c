@@ -41,6 +41,18 @@ static void on_message(j_common_ptr cinfo, int level) {
   }
 }
 
+/* A progressive JPEG may hold thousands of tiny scans (a known CPU-exhaustion trick); real files have
+ * at most a few dozen. Past MAX_SCANS this path gives up and sharp judges the file. */
+#define MAX_SCANS 256
+static void on_progress(j_common_ptr cinfo) {
+  j_decompress_ptr d = (j_decompress_ptr)cinfo;
+  if (d->input_scan_number > MAX_SCANS) {
+    struct error_mgr *err = (struct error_mgr *)cinfo->err;
+    snprintf(err->message, sizeof err->message, "more than %d scans", MAX_SCANS);
+    longjmp(err->jump, 1);
+  }
+}
+
 static unsigned read16(const uint8_t *p, int little) { return little ? p[0] | p[1] << 8 : p[0] << 8 | p[1]; }
 static uint32_t read32(const uint8_t *p, int little) {
   return little ? (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24
@@ -234,6 +246,7 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = on_error;
   err.pub.emit_message = on_message;
+  struct jpeg_progress_mgr progress = {.progress_monitor = on_progress};
   if (setjmp(err.jump)) {
     snprintf(why, why_len, "libjpeg: %s", err.message);
     jpeg_destroy_decompress(&cinfo);
@@ -241,6 +254,7 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
     return CN_JPEG64_ERROR;
   }
   jpeg_create_decompress(&cinfo);
+  cinfo.progress = &progress;
   jpeg_mem_src(&cinfo, (unsigned char *)data, (unsigned long)len);
   jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xffff);
   jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xffff);

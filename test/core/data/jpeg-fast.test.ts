@@ -4,6 +4,7 @@
 // the fused read+decode giving the same vector and the same size/mtime as fs.lstat.
 
 import { lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,6 +15,7 @@ import { importFolders } from '../../../src-core/data/import.js';
 import { decodeFileFast, decodeJpegFast, jpegDecoderInfo, setJpegDecoder } from '../../../src-core/data/jpeg-fast.js';
 import { ImageRejected } from '../../../src-core/data/reasons.js';
 import type { ResizeMode } from '../../../src-core/nn/model.js';
+import { appRoot } from '../../../src-core/paths.js';
 import { fromRaw, makeJpeg } from '../../helpers/make-images.js';
 
 const built = jpegDecoderInfo().decoder === 'libjpeg-turbo';
@@ -150,6 +152,21 @@ describe.skipIf(!built)('fast JPEG path', () => {
       reason: 'too-many-pixels',
     });
     expect((await preprocessImage(cases[3][1])).length).toBe(12288);
+  });
+
+  it('gives up on a progressive JPEG with hundreds of scans (CPU exhaustion) and leaves it to sharp', async () => {
+    const progressive = await makeJpeg(160, 120, 4, 90).then((b) => sharp(b).jpeg({ progressive: true }).toBuffer());
+    // the last scan (its SOS marker up to EOI), repeated 400 times
+    const lastSos = progressive.lastIndexOf(Buffer.from([0xff, 0xda]));
+    const eoi = progressive.length - 2;
+    const scan = progressive.subarray(lastSos, eoi);
+    const bomb = Buffer.concat([progressive.subarray(0, eoi), ...Array(400).fill(scan), progressive.subarray(eoi)]);
+    const addon = createRequire(import.meta.url)(join(appRoot(), 'build', 'Release', 'catnet_jpeg.node')) as {
+      decode64(b: Uint8Array, fit: number, maxPixels: number): Promise<Uint8Array | string>;
+    };
+    expect(await addon.decode64(progressive, 0, 1e8)).toBeInstanceOf(Uint8Array);
+    expect(await addon.decode64(bomb, 0, 1e8)).toBe('libjpeg: more than 256 scans');
+    expect(await decodeJpegFast(bomb, 'cover', 1e8)).toBeUndefined();
   });
 
   it('never throws or crashes on damaged JPEG bytes: a vector or undefined (sharp then judges)', async () => {
