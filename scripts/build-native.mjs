@@ -27,9 +27,22 @@ if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node'
   args.push(`--nodedir=${prefix}`);
 }
 const started = Date.now();
-const run = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+const gypRun = (env) => spawnSync(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+let run = gypRun(process.env);
+let jpegNote = '';
+if (run.status !== 0 && process.env.CATNET_SKIP_JPEG !== '1') {
+  // The fast JPEG addon links the system's libjpeg: if anything about it breaks the build, build the
+  // kernels without it (JPEGs are then decoded by sharp) rather than lose both.
+  const first = `${run.stdout ?? ''}${run.stderr ?? ''}`
+    .split('\n')
+    .filter((l) => /error/i.test(l) && !l.startsWith('gyp'))
+    .slice(0, 6)
+    .join('\n');
+  run = gypRun({ ...process.env, CATNET_SKIP_JPEG: '1' });
+  if (run.status === 0) jpegNote = ` without the fast JPEG path (its build failed:\n${first}\n)`;
+}
 if (run.status === 0) {
-  console.error(`catnet: built the native kernels in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.error(`catnet: built the native kernels${jpegNote} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } else {
   const tail = `${run.stdout ?? ''}${run.stderr ?? ''}`.split('\n').slice(-15).join('\n');
   console.error(

@@ -14,7 +14,8 @@ function probe() {
     writeFileSync(
       src,
       '#include <stdio.h>\n#include <jpeglib.h>\nint main(void){struct jpeg_decompress_struct c;struct jpeg_error_mgr e;' +
-        'c.err=jpeg_std_error(&e);jpeg_create_decompress(&c);jpeg_destroy_decompress(&c);return 0;}\n',
+        'c.err=jpeg_std_error(&e);jpeg_create_decompress(&c);jpeg_mem_src(&c,(unsigned char*)"",0);' +
+        'c.scale_num=1;c.scale_denom=4;jpeg_destroy_decompress(&c);return 0;}\n',
     );
     const cc = process.env.CC || 'cc';
     const run = spawnSync(cc, [src, '-o', join(dir, 'probe'), '-ljpeg'], { stdio: 'ignore', timeout: 30_000 });
