@@ -206,31 +206,28 @@ static int resample(const uint8_t *img, int w, int h, int w0, int h0, int o, int
     orient(img, w, h, o, turned);
     src = turned;
   }
-  /* Horizontal pass over the rows the vertical taps read: H(y, j) = sum_c wx[j, c] src(y, fx[j] + c). */
-  int y_lo = fy[0], y_hi = fy[oh - 1] + ny[oh - 1];
-  float *H = scratch_get(2, (size_t)(y_hi - y_lo) * ow * 3 * sizeof(float));
-  if (!H) return 0;
-  for (int y = y_lo; y < y_hi; y++) {
-    const uint8_t *row = src + (size_t)y * dw * 3;
-    float *hr = H + (size_t)(y - y_lo) * ow * 3;
-    for (int j = 0; j < ow; j++) {
-      const uint8_t *p = row + (size_t)fx[j] * 3;
-      const float *k = wx + j * MAX_TAPS;
-      float r = 0, g = 0, b = 0;
-      for (int c = 0; c < nx[j]; c++, p += 3) r += k[c] * p[0], g += k[c] * p[1], b += k[c] * p[2];
-      hr[j * 3] = r, hr[j * 3 + 1] = g, hr[j * 3 + 2] = b;
-    }
-  }
-  /* Vertical pass into the (letterboxed) output. */
+  /* Vertical pass first, over the columns the horizontal taps read (contiguous, so it vectorises):
+   * V(i, x) = sum_a wy[i, a] src(fy[i] + a, x); then out(i, j) = sum_c wx[j, c] V(i, fx[j] + c). */
+  int x_lo = fx[0], x_hi = fx[ow - 1] + nx[ow - 1], vw = (x_hi - x_lo) * 3;
+  float *V = scratch_get(2, (size_t)vw * sizeof(float));
+  if (!V) return 0;
   memset(out, 0, S * S * 3);
   for (int i = 0; i < oh; i++) {
-    uint8_t *q = out + ((size_t)(oy + i) * S + ox) * 3;
     const float *k = wy + i * MAX_TAPS;
-    for (int t = 0; t < ow * 3; t++) {
-      const float *h = H + (size_t)(fy[i] - y_lo) * ow * 3 + t;
-      float v = 0.5f;
-      for (int a = 0; a < ny[i]; a++, h += (size_t)ow * 3) v += k[a] * *h;
-      q[t] = v <= 0 ? 0 : v >= 255 ? 255 : (uint8_t)v;
+    const uint8_t *row = src + ((size_t)fy[i] * dw + x_lo) * 3;
+    for (int t = 0; t < vw; t++) V[t] = k[0] * row[t];
+    for (int a = 1; a < ny[i]; a++) {
+      row += (size_t)dw * 3;
+      for (int t = 0; t < vw; t++) V[t] += k[a] * row[t];
+    }
+    uint8_t *q = out + ((size_t)(oy + i) * S + ox) * 3;
+    for (int j = 0; j < ow; j++) {
+      const float *kx = wx + j * MAX_TAPS, *v = V + (fx[j] - x_lo) * 3;
+      float r = 0.5f, g = 0.5f, b = 0.5f;
+      for (int c = 0; c < nx[j]; c++, v += 3) r += kx[c] * v[0], g += kx[c] * v[1], b += kx[c] * v[2];
+      q[j * 3] = r >= 255 ? 255 : (uint8_t)r; /* r >= 0.5: the sums of non-negative terms */
+      q[j * 3 + 1] = g >= 255 ? 255 : (uint8_t)g;
+      q[j * 3 + 2] = b >= 255 ? 255 : (uint8_t)b;
     }
   }
   return 1;
