@@ -6,6 +6,7 @@
 // Both run on the kernels getKernels() picks (CATNET_BACKEND, CATNET_THREADS set by the parent).
 
 import { randomFillSync } from 'node:crypto';
+import { sharedPixels } from '../src-core/data/pixel-memory.js';
 import type { BackendInfo, Kernels } from '../src-core/kernels/kernels.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { networkConfig } from '../src-core/nn/config.js';
@@ -32,8 +33,9 @@ export function flopPerIteration(layerDims: readonly number[], m: number): numbe
 
 /** Uniform random bytes (m, n_x) and 0/1 labels: what an imported dataset looks like to the engine. */
 export function syntheticPixels(m: number, seed = 7): { pixels: Uint8Array; labels: Float32Array } {
-  // Shared memory, as the app's Dataset holds its pixels (a worker reads them without a copy).
-  const pixels = new Uint8Array(new SharedArrayBuffer(m * N_X));
+  // Shared memory allocated the way the app's import allocates a Dataset (huge pages asked for), so a
+  // worker reads them without a copy.
+  const pixels = sharedPixels(m * N_X);
   for (let off = 0; off < pixels.length; off += 1 << 26) {
     randomFillSync(pixels, off, Math.min(1 << 26, pixels.length - off));
   }

@@ -3,6 +3,7 @@
 // (x / 255) happens per batch, on demand. No file system here.
 
 import { N_X } from '../nn/model.js';
+import { sharedPixels } from './pixel-memory.js';
 import { stratifiedIndices } from './split.js';
 
 /** What crosses to a worker thread: the SharedArrayBuffer-backed pixels are shared, not copied. */
@@ -50,7 +51,7 @@ export class Dataset {
   /** Copies vectors (each N_X bytes) into one shared buffer. */
   static fromVectors(vectors: readonly Uint8Array[], labels: ArrayLike<number>, paths: string[]): Dataset {
     const m = vectors.length;
-    const pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
+    const pixels = sharedPixels(m * N_X);
     for (let i = 0; i < m; i++) {
       if (vectors[i].length !== N_X)
         throw new Error(`Dataset: vector ${i} has ${vectors[i].length} bytes, expected ${N_X}`);
@@ -121,7 +122,7 @@ export class Dataset {
   /** A new Dataset with the given rows (copied, in that order). */
   subset(indices: ArrayLike<number>): Dataset {
     const n = indices.length;
-    const pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, n * N_X)), 0, n * N_X);
+    const pixels = sharedPixels(n * N_X);
     const labels = new Uint8Array(n);
     const paths: string[] = new Array(n);
     for (let i = 0; i < n; i++) {
@@ -137,7 +138,7 @@ export class Dataset {
   /** Rows of a, then rows of b (copied). */
   static concat(a: Dataset, b: Dataset): Dataset {
     const m = a.m + b.m;
-    const pixels = new Uint8Array(new SharedArrayBuffer(Math.max(1, m * N_X)), 0, m * N_X);
+    const pixels = sharedPixels(m * N_X);
     pixels.set(a.pixels, 0);
     pixels.set(b.pixels, a.m * N_X);
     const labels = new Uint8Array(m);

@@ -1,4 +1,4 @@
-// The data layer's optional native functions (src-core/native/memory.c, in the kernels addon), looked
+// The data path's optional native functions (src-core/native/memory.c, in the kernels addon), looked
 // up once per thread. Everything here has a plain-JS fallback: without the addon (not built, or
 // CATNET_BACKEND=reference) imports give the same results, only slower.
 
@@ -12,6 +12,8 @@ export interface NativeData {
    * out[3k + 1] = size, out[3k + 2] = mtimeMs (as Node computes it), k = i - from.
    */
   lstatFiles(paths: readonly (string | Buffer)[], from: number, to: number, out: Float64Array): void;
+  /** dst row i = src row rows[from + i] for i < count (rows of rowBytes bytes); every index checked first. */
+  gatherRows(src: Uint8Array, rowBytes: number, rows: Uint32Array, from: number, count: number, dst: Uint8Array): void;
 }
 
 let native: NativeData | null | undefined;
@@ -23,7 +25,11 @@ export function nativeData(): NativeData | null {
   if (process.env.CATNET_BACKEND === 'reference') return native;
   try {
     const addon = loadAddon() as unknown as Partial<NativeData>;
-    if (typeof addon.adviseHugePages === 'function' && typeof addon.lstatFiles === 'function')
+    if (
+      typeof addon.adviseHugePages === 'function' &&
+      typeof addon.lstatFiles === 'function' &&
+      typeof addon.gatherRows === 'function'
+    )
       native = addon as NativeData;
   } catch {
     // not built: the JS paths

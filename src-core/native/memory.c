@@ -1,5 +1,6 @@
-/* Native helpers of the data layer's hot paths (src-core/data): a memory hint for catnet's large pixel
- * buffers, and the lstat of many files in one call for the cache check of a re-opened folder.
+/* Native helpers of the data path's hot loops (src-core/data, src-core/train): a memory hint for
+ * catnet's large pixel buffers, the lstat of many files in one call for the cache check of a
+ * re-opened folder, and the row gather of a training mini-batch.
  *
  * 1. adviseHugePages.
  * On the reference VM a first touch of fresh memory costs ~17 us per 4 KiB page (245 MB/s: a 12 MB
@@ -17,11 +18,19 @@
  * (strings or Buffers of raw bytes) and writes 3 doubles per path into out[3 (i - from) ..]:
  * kind (1 regular file, 0 anything else, -1 failed or not representable here: ask Node), size in
  * bytes, and mtimeMs computed exactly as Node does (sec * 1e3 + nsec / 1e6; sec * 1e3 is exact, so
- * a fused multiply-add gives the same double). Synchronous: callers pass slices of ~1,000 paths. */
+ * a fused multiply-add gives the same double). Synchronous: callers pass slices of ~1,000 paths.
+ *
+ * 3. gatherRows. A mini-batch is 256 random rows of 12 KiB from a Dataset of up to 1.2 GB in a
+ * SharedArrayBuffer; V8 copies out of shared memory with relaxed-atomic word copies, so JS's
+ * TypedArray.set took 1-6 us per row (the larger the set, the worse), memcpy 0.3-1.4 us.
+ * gatherRows(src, rowBytes, rows, from, count, dst): dst row i = src row rows[from + i], i < count.
+ * Every index is checked before anything is copied (RangeError names the first bad one). */
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "kernels.h"
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/mman.h>
@@ -58,6 +67,87 @@ static napi_value js_advise_huge_pages(napi_env env, napi_callback_info info) {
 #endif
   napi_create_double(env, advised, &result);
   return result;
+}
+
+/* Parts of a gather spread over the kernels' thread pool: two cores fetch rows from memory at once
+ * (measured 0.95 -> 0.57 us per 12 KiB row from a 1.2 GB set). */
+#define GATHER_PARTS 8
+#define GATHER_STEP 256
+
+typedef struct {
+  const uint8_t *src;
+  uint8_t *dst;
+  const uint32_t *rows;
+  size_t row_bytes, count;
+} gather_job;
+
+/* Rows [count * part / parts, count * (part + 1) / parts): copied a step at a time while the same
+ * step of the next row is prefetched, so two rows' memory streams are in flight. */
+static void gather_part(void *ctx, size_t part, size_t parts) {
+  const gather_job *g = (const gather_job *)ctx;
+  const size_t i0 = g->count * part / parts, i1 = g->count * (part + 1) / parts, n = g->row_bytes;
+  for (size_t i = i0; i < i1; i++) {
+    const uint8_t *s = g->src + (size_t)g->rows[i] * n;
+    const uint8_t *next = i + 1 < i1 ? g->src + (size_t)g->rows[i + 1] * n : NULL;
+    uint8_t *d = g->dst + i * n;
+    size_t off = 0;
+    for (; off + GATHER_STEP <= n; off += GATHER_STEP) {
+#if defined(__GNUC__)
+      if (next)
+        for (size_t l = 0; l < GATHER_STEP; l += 64) __builtin_prefetch(next + off + l, 0, 0);
+#endif
+      memcpy(d + off, s + off, GATHER_STEP);
+    }
+    memcpy(d + off, s + off, n - off);
+  }
+}
+
+static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  void *src = NULL, *rows_data = NULL, *dst = NULL;
+  size_t src_len = 0, rows_len = 0, dst_len = 0;
+  napi_typedarray_type t_src, t_rows, t_dst;
+  double row_bytes_d = 0, from_d = 0, count_d = 0;
+  bool a = false, b = false, c = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 ||
+      napi_is_typedarray(env, argv[0], &a) != napi_ok || napi_is_typedarray(env, argv[2], &b) != napi_ok ||
+      napi_is_typedarray(env, argv[5], &c) != napi_ok || !a || !b || !c ||
+      napi_get_typedarray_info(env, argv[0], &t_src, &src_len, &src, NULL, NULL) != napi_ok ||
+      napi_get_typedarray_info(env, argv[2], &t_rows, &rows_len, &rows_data, NULL, NULL) != napi_ok ||
+      napi_get_typedarray_info(env, argv[5], &t_dst, &dst_len, &dst, NULL, NULL) != napi_ok ||
+      t_src != napi_uint8_array || t_rows != napi_uint32_array || t_dst != napi_uint8_array ||
+      napi_get_value_double(env, argv[1], &row_bytes_d) != napi_ok ||
+      napi_get_value_double(env, argv[3], &from_d) != napi_ok || napi_get_value_double(env, argv[4], &count_d) != napi_ok) {
+    napi_throw_type_error(env, NULL,
+                          "catnet native gatherRows: expected (src: Uint8Array, rowBytes, rows: Uint32Array, from, "
+                          "count, dst: Uint8Array)");
+    return NULL;
+  }
+  if (!(row_bytes_d >= 1 && row_bytes_d <= 1e9 && row_bytes_d == (double)(size_t)row_bytes_d && from_d >= 0 &&
+        count_d >= 0 && from_d == (double)(size_t)from_d && count_d == (double)(size_t)count_d &&
+        from_d + count_d <= (double)rows_len)) {
+    napi_throw_range_error(env, NULL, "catnet native gatherRows: rowBytes, from or count out of range");
+    return NULL;
+  }
+  const size_t row_bytes = (size_t)row_bytes_d, from = (size_t)from_d, count = (size_t)count_d;
+  const uint32_t *rows = (const uint32_t *)rows_data + from;
+  const size_t src_rows = src_len / row_bytes;
+  if (count > dst_len / row_bytes) {
+    napi_throw_range_error(env, NULL, "catnet native gatherRows: dst holds fewer than count rows");
+    return NULL;
+  }
+  for (size_t i = 0; i < count; i++)
+    if (rows[i] >= src_rows) {
+      char msg[160];
+      snprintf(msg, sizeof msg, "catnet native gatherRows: row %u (index %zu) outside the %zu rows of src",
+               (unsigned)rows[i], from + i, src_rows);
+      napi_throw_range_error(env, NULL, msg);
+      return NULL;
+    }
+  gather_job job = {(const uint8_t *)src, (uint8_t *)dst, rows, row_bytes, count};
+  catnet_parallel_for(count < GATHER_PARTS ? (count > 0 ? count : 1) : GATHER_PARTS, gather_part, &job);
+  return NULL;
 }
 
 #define STAT_PATH_MAX 4096
@@ -129,6 +219,7 @@ int catnet_memory_register(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lstatFiles", NULL, js_lstat_files, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"gatherRows", NULL, js_gather_rows, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) == napi_ok;
 }

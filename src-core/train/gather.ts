@@ -2,6 +2,8 @@
 // described as runs of bytes so the main thread never copies them, and gathered into one X (m, n_x)
 // by train() itself, i.e. in the worker thread. SharedArrayBuffer sources cross to the worker shared.
 
+import { nativeData } from '../data/native-data.js';
+import { privatePixels } from '../data/pixel-memory.js';
 import type { PixelRuns, TrainingData, TrainingInput } from './options.js';
 
 /**
@@ -57,7 +59,7 @@ export function gatherPixels(x: Uint8Array | PixelRuns, what: string): Uint8Arra
     total += length;
   }
   if (runs.length === 3) return sources[runs[0]!]!.subarray(runs[1]!, runs[1]! + runs[2]!);
-  const X = new Uint8Array(total);
+  const X = privatePixels(total); // huge pages asked for: faster first touch and row gathers
   let offset = 0;
   for (let r = 0; r < runs.length; r += 3) {
     X.set(sources[runs[r]!]!.subarray(runs[r + 1]!, runs[r + 1]! + runs[r + 2]!), offset);
@@ -74,4 +76,27 @@ export function gatherTrainingData(data: TrainingInput): TrainingData {
     X: gatherPixels(X, 'training data'),
     ...(Xtest !== undefined ? { Xtest: gatherPixels(Xtest, 'test data') } : {}),
   };
+}
+
+/**
+ * A mini-batch: dst row i = X row rows[from + i], i < count (rows of n_x bytes). Natively a memcpy
+ * per row (V8 copies out of a SharedArrayBuffer with relaxed-atomic words: 3-5x slower for a Dataset).
+ */
+export function gatherRows(
+  X: Uint8Array,
+  n_x: number,
+  rows: Uint32Array,
+  from: number,
+  count: number,
+  dst: Uint8Array,
+): void {
+  const native = nativeData();
+  if (native) {
+    native.gatherRows(X, n_x, rows, from, count, dst);
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const row = rows[from + i];
+    dst.set(X.subarray(row * n_x, (row + 1) * n_x), i * n_x);
+  }
 }

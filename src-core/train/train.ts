@@ -9,7 +9,7 @@ import { initializeParameters } from '../nn/init.js';
 import { type Model, N_X } from '../nn/model.js';
 import { Network } from '../nn/network.js';
 import { Random } from '../nn/random.js';
-import { gatherTrainingData } from './gather.js';
+import { gatherRows, gatherTrainingData } from './gather.js';
 import { checkInitialModel } from './initial-model.js';
 import { accuracy } from './metrics.js';
 import { createOptimizer } from './optimizers.js';
@@ -146,11 +146,8 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
       let mb = m;
       if (!fullBatch) {
         mb = Math.min(B, m - s * B);
-        for (let i = 0; i < mb; i++) {
-          const row = order[s * B + i];
-          batchX.set(tr.X.subarray(row * n_x, (row + 1) * n_x), i * n_x);
-          batchY[i] = Y[row];
-        }
+        gatherRows(tr.X, n_x, order, s * B, mb, batchX);
+        for (let i = 0; i < mb; i++) batchY[i] = Y[order[s * B + i]];
       }
 
       const cost = net.forwardCost(batchX, batchY, mb, o.l2);
