@@ -4,6 +4,7 @@
 // `--quick` runs everything tiny (seconds; used by the smoke test: no figure in it means anything).
 // `--child TASK` is internal: one measurement in a fresh process (see child.ts).
 
+import '../src-core/thread-pool-size.js'; // first: sizes libuv's thread pool before anything uses it
 import { renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { jpegDecoderInfo } from '../src-core/data/jpeg-fast.js';

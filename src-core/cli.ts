@@ -1,6 +1,7 @@
 // catnet's command line (dist/core/cli.mjs, run by bin/catnet.mjs): a list of subcommands, one file
 // each under src-core/cli/.
 
+import './thread-pool-size.js'; // first: sizes libuv's thread pool before anything uses it
 import { Command } from 'commander';
 import { registerEvaluate } from './cli/evaluate.js';
 import { registerInspect } from './cli/inspect.js';

@@ -1,6 +1,7 @@
 // Electron main process: a list of setupX() calls. Everything that computes lives in the back end
 // (backend.ts and services/), shared with browser mode; this file only wires Electron to it.
 
+import '../src-core/thread-pool-size.js'; // first: sizes libuv's thread pool before anything uses it
 import { existsSync } from 'node:fs';
 import { app, type BrowserWindow, dialog } from 'electron';
 import { distFile } from '../src-core/paths.js';

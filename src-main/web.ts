@@ -3,6 +3,7 @@
 // CATNET_PORT picks the port (0 = any free one; default 5170, or any free port when 5170 is taken);
 // CATNET_USER_DATA picks the user-data folder.
 
+import '../src-core/thread-pool-size.js'; // first: sizes libuv's thread pool before anything uses it
 import { distFile } from '../src-core/paths.js';
 import { Backend } from './backend.js';
 import { defaultUserDataDir } from './user-data.js';
