@@ -1,5 +1,5 @@
 // catnet's import on the very JPEG folder the Pillow peer reads, in the same run: importFolders cold
-// (every file decoded, into a fresh cache folder) and cached (re-opening the same folder), with
+// (every file decoded, into a fresh cache folder; best of 3) and cached (re-opening the same folder), with
 // the CPU time used (does it use every core?) and the main thread's longest event-loop delay.
 // The OS file cache is warm for both catnet and Pillow (the files were just written or read).
 
@@ -51,12 +51,18 @@ async function timedImport(folder: string, cacheDir: string, expected: number): 
 export async function benchIngestSameFiles(folder: string, images: number, quick: boolean): Promise<SameFilesIngest> {
   const cold: IngestPass[] = [];
   const cached: IngestPass[] = [];
-  const cacheDir = mkdtempSync(join(tmpdir(), 'catnet-bench-cache-'));
+  // Best of 3 cold passes, like the Pillow peer's best of 3: each into a fresh cache folder, so every
+  // file is decoded; the cached passes then re-open the last one.
+  const cacheDirs: string[] = [];
   try {
-    cold.push(await timedImport(folder, cacheDir, images)); // fresh cache folder: every file decoded
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      cacheDirs.push(mkdtempSync(join(tmpdir(), 'catnet-bench-cache-')));
+      cold.push(await timedImport(folder, cacheDirs[i], images));
+    }
+    const cacheDir = cacheDirs[cacheDirs.length - 1];
     for (let i = 0; i < (quick ? 1 : 2); i++) cached.push(await timedImport(folder, cacheDir, images));
   } finally {
-    rmSync(cacheDir, { recursive: true, force: true });
+    for (const d of cacheDirs) rmSync(d, { recursive: true, force: true });
   }
   const best = (passes: IngestPass[]) => passes.reduce((a, b) => (b.images_per_s > a.images_per_s ? b : a));
   return {
