@@ -69,6 +69,22 @@ describe.skipIf(!built)('fast JPEG path', () => {
       }
   });
 
+  it('grey, 4:4:4, progressive and quality-50 JPEGs: the picture sharp gives', async () => {
+    const base = fromRaw(300, 220, 21);
+    const cases: [string, Buffer][] = [
+      ['grey', await base.clone().greyscale().jpeg().toBuffer()],
+      ['4:4:4', await base.clone().jpeg({ chromaSubsampling: '4:4:4' }).toBuffer()],
+      ['progressive', await base.clone().jpeg({ progressive: true }).toBuffer()],
+      ['quality 50', await base.clone().jpeg({ quality: 50 }).toBuffer()],
+    ];
+    for (const [name, bytes] of cases) {
+      const { fast, sharp: ref } = await bothPaths(bytes, 'cover');
+      expect(meanDiff(fast, ref), name).toBeLessThan(3);
+      if (name === 'grey')
+        for (let i = 0; i < fast.length; i += 3) expect(fast[i] === fast[i + 1] && fast[i] === fast[i + 2]).toBe(true);
+    }
+  });
+
   it('puts the letterbox where sharp does: black rows above and below a wide picture', async () => {
     const { fast } = await bothPaths(await makeJpeg(400, 200, 3), 'contain');
     // 400x200 -> 64x32 centred: rows 0..15 and 48..63 black, rows 16..47 the picture
