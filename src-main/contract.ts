@@ -4,6 +4,7 @@
 // renderer is untrusted. Results are plain JSON-compatible data (no typed arrays, no class instances).
 
 import { z } from 'zod';
+import { API_METHOD_NAMES, type ApiMethodName, channelOf, EVENT_CHANNEL } from './channels.js';
 
 // ---------- shared value types ----------
 
@@ -274,11 +275,13 @@ export type CatnetApi = {
   pathForFile?: (file: File) => string;
 };
 
-export const API_METHODS = Object.keys(ApiArgs) as ApiMethod[];
+/** The methods, in channels.ts's order (the preload's zod-free list); equal to ApiArgs' keys, checked below. */
+export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time check: channels.ts names exactly the methods of ApiArgs (a method added to one only fails tsc). */
+export const METHODS_MATCH: SameKeys<ApiMethod, ApiMethodName> = true;
 
-/** IPC channel of a method (Electron) and URL path (browser mode). */
-export const channelOf = (method: ApiMethod): string => `catnet:${method}`;
-export const EVENT_CHANNEL = 'catnet:event';
+export { channelOf, EVENT_CHANNEL };
 
 /** Validates untrusted arguments; throws an Error whose message names the method and the bad value. */
 export function parseArgs<K extends ApiMethod>(method: K, args: unknown): z.output<(typeof ApiArgs)[K]> {

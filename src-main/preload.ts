@@ -1,10 +1,12 @@
 // The bridge the sandboxed renderer sees as `window.catnet`: one named function per API method
 // (contract.ts), an event subscription, and the path of a dropped file. ipcRenderer itself is never
 // exposed, and event listeners get the AppEvent only (not the IPC event, which holds the sender).
-// Bundled to CommonJS with its dependencies: a sandboxed preload can require only 'electron'.
+// Bundled to CommonJS with its dependencies: a sandboxed preload can require only 'electron'. It
+// imports values from channels.ts only (contract.ts for types), so zod stays out of the bundle.
 
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { API_METHODS, type ApiResponse, type AppEvent, channelOf, EVENT_CHANNEL } from './contract.js';
+import { API_METHOD_NAMES, channelOf, EVENT_CHANNEL } from './channels.js';
+import type { ApiResponse, AppEvent } from './contract.js';
 
 function unwrap(response: ApiResponse): unknown {
   if (response && typeof response === 'object' && 'error' in response) throw new Error(response.error);
@@ -12,7 +14,7 @@ function unwrap(response: ApiResponse): unknown {
 }
 
 const api: Record<string, unknown> = {};
-for (const method of API_METHODS) {
+for (const method of API_METHOD_NAMES) {
   api[method] = async (...args: unknown[]) => unwrap(await ipcRenderer.invoke(channelOf(method), ...args));
 }
 api.onEvent = (listener: (event: AppEvent) => void): (() => void) => {

@@ -51,6 +51,12 @@ function loadPreload() {
 }
 
 describe('preload bridge (built bundle)', () => {
+  it('is small: only the method names, no schema library (parsed in every window before the page)', () => {
+    const code = readFileSync(join('dist', 'main', 'preload.cjs'), 'utf8');
+    expect(code.length).toBeLessThan(16 * 1024);
+    expect(code).not.toMatch(/zod|ZodError/);
+  });
+
   it("requires only 'electron' and exposes exactly the named API as window.catnet", () => {
     const { exposed, required } = loadPreload();
     expect([...new Set(required)]).toEqual(['electron']);
