@@ -79,6 +79,16 @@ export function jpegDecoderInfo(): JpegDecoderInfo {
   return { decoder: a ? 'libjpeg-turbo' : 'sharp', reason, fast: fast, handedOver };
 }
 
+/** The addon's answer counted: a result (taken by the fast path) or a reason string (handed over). */
+function counted<T>(out: T | string): T | undefined {
+  if (typeof out === 'string') {
+    handedOver++;
+    return undefined;
+  }
+  fast++;
+  return out;
+}
+
 /**
  * Reads and decodes a file in one native job when it is a small regular JPEG (not a symlink, at most
  * maxBytes) that the fast path takes; undefined otherwise, and the caller's general path reads it
@@ -90,16 +100,9 @@ export async function decodeFileFast(
   maxPixels: number,
   maxBytes: number,
 ): Promise<FastDecodedFile | undefined> {
-  if (choice !== 'auto') return undefined;
-  const a = loadJpegAddon();
-  if (!a) return undefined;
-  const out = await a.decodeFile64(fsPath, FIT_CODE[resize], maxPixels, maxBytes);
-  if (typeof out === 'string') {
-    handedOver++;
-    return undefined;
-  }
-  fast++;
-  return { vector: out.vector, size: out.size, mtimeMs: out.mtimeSec * 1e3 + out.mtimeNsec / 1e6 };
+  const a = choice === 'auto' ? loadJpegAddon() : undefined;
+  const out = a && counted(await a.decodeFile64(fsPath, FIT_CODE[resize], maxPixels, maxBytes));
+  return out && { vector: out.vector, size: out.size, mtimeMs: out.mtimeSec * 1e3 + out.mtimeNsec / 1e6 };
 }
 
 /**
@@ -111,14 +114,6 @@ export async function decodeJpegFast(
   resize: ResizeMode,
   maxPixels: number,
 ): Promise<Uint8Array | undefined> {
-  if (choice !== 'auto') return undefined;
-  const a = loadJpegAddon();
-  if (!a) return undefined;
-  const out = await a.decode64(bytes, FIT_CODE[resize], maxPixels);
-  if (typeof out === 'string') {
-    handedOver++;
-    return undefined;
-  }
-  fast++;
-  return out;
+  const a = choice === 'auto' ? loadJpegAddon() : undefined;
+  return a && counted(await a.decode64(bytes, FIT_CODE[resize], maxPixels));
 }
