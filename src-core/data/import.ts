@@ -164,8 +164,11 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   // dropped at once, and peak memory stays about one Dataset.
   let pixels = allocatePixels(total);
 
-  // 3. (in the background) Every file with an accepted cache entry will most likely be a hit: its
-  // vector is read into its slot and checksummed now, while the lstats below run (cache-prefetch.ts).
+  // 3. (in the background) Every file is lstat()ed (natively: one job on the thread pool), and every
+  // file with an accepted cache entry will most likely be a hit: its vector is read into its slot and
+  // checksummed now, while the lstats run (cache-check.ts, cache-prefetch.ts).
+  const anyEntries = caches.some((c) => c.loaded.entries.size > 0);
+  const checking = cacheChecker(anyEntries ? tasks.map((t) => t.file.fsPath) : []);
   const entryOf = tasks.map((t) => caches[t.folder].loaded.entries.get(t.file.rel));
   const prefetched = emptyPrefetched(total);
   const prefetch = Promise.all(
@@ -185,10 +188,10 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   /** Whether slot i holds cached vector k, checksummed (its CRC in prefetched.crcs[i]). */
   const inSlot = (i: number, k: number) => prefetched.slotVector[i] === k;
 
-  // 3a. Cache hits: a synchronous lstat each (a few microseconds, far cheaper than a thread-pool round
-  // trip; natively a slice of files per call), in slices of at most ~8 ms so the event loop keeps turning.
+  // 3a. Cache hits: without the addon a synchronous lstat each (a few microseconds, far cheaper than a
+  // thread-pool round trip), in slices of at most ~8 ms so the event loop keeps turning.
   const misses: number[] = [];
-  const check = cacheChecker(tasks.map((t) => t.file.fsPath));
+  const check = await checking;
   for (let i = 0; i < tasks.length; ) {
     const sliceStart = performance.now();
     for (; i < tasks.length && performance.now() - sliceStart < 8; i++) {

@@ -8,10 +8,10 @@ export interface NativeData {
   /** madvise(MADV_HUGEPAGE) on the view's page-aligned interior; bytes advised (0: nothing done). */
   adviseHugePages(view: Uint8Array): number;
   /**
-   * lstat of paths[from..to): out[3k] = kind (1 regular file, 0 other, -1 failed: ask Node),
-   * out[3k + 1] = size, out[3k + 2] = mtimeMs (as Node computes it), k = i - from.
+   * lstat of paths[from..to) on the thread pool: [3k] = kind (1 regular file, 0 other, -1 failed: ask
+   * Node), [3k + 1] = size, [3k + 2] = mtimeMs (as Node computes it), k = i - from.
    */
-  lstatFiles(paths: readonly (string | Buffer)[], from: number, to: number, out: Float64Array): void;
+  lstatFiles(paths: readonly (string | Buffer)[], from: number, to: number): Promise<Float64Array>;
   /** dst row i = src row rows[from + i] for i < count (rows of rowBytes bytes); every index checked first. */
   gatherRows(src: Uint8Array, rowBytes: number, rows: Uint32Array, from: number, count: number, dst: Uint8Array): void;
 }

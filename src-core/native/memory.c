@@ -14,11 +14,11 @@
  * failing madvise (a hint), only for a wrong argument.
  *
  * 2. lstatFiles. Node's lstatSync costs 5-40 us per file on the reference VM (the syscall is 2 us):
- * 10,000 cache checks took 120-430 ms. lstatFiles(paths, from, to, out) lstat()s paths[from..to)
- * (strings or Buffers of raw bytes) and writes 3 doubles per path into out[3 (i - from) ..]:
- * kind (1 regular file, 0 anything else, -1 failed or not representable here: ask Node), size in
- * bytes, and mtimeMs computed exactly as Node does (sec * 1e3 + nsec / 1e6; sec * 1e3 is exact, so
- * a fused multiply-add gives the same double). Synchronous: callers pass slices of ~1,000 paths.
+ * 10,000 cache checks took 120-430 ms of the main thread. lstatFiles(paths, from, to) copies
+ * paths[from..to) (strings or Buffers of raw bytes) and lstat()s them on the thread pool; the promise
+ * gives 3 doubles per path at 3 (i - from): kind (1 regular file, 0 anything else, -1 failed or not
+ * representable here: ask Node), size in bytes, and mtimeMs computed exactly as Node does
+ * (sec * 1e3 + nsec / 1e6; sec * 1e3 is exact, so a fused multiply-add gives the same double).
  *
  * 3. gatherRows. A mini-batch is 256 random rows of 12 KiB from a Dataset of up to 1.2 GB in a
  * SharedArrayBuffer; V8 copies out of shared memory with relaxed-atomic word copies, so JS's
@@ -28,6 +28,7 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -151,67 +152,166 @@ static napi_value js_gather_rows(napi_env env, napi_callback_info info) {
 }
 
 #define STAT_PATH_MAX 4096
+#define NO_PATH ((size_t)-1)
 
+/* Copies path `item` (a string, or a Buffer of raw bytes) NUL-terminated to `path`; its length, or -1
+ * when it is neither, too long, or holds a NUL (Node then reports the problem itself). */
+static long copy_path(napi_env env, napi_value item, char path[STAT_PATH_MAX + 1]) {
+  napi_valuetype vt;
+  bool is_buffer = false;
+  size_t len = 0;
+  if (napi_typeof(env, item, &vt) != napi_ok) return -1;
+  if (vt == napi_string) {
+    if (napi_get_value_string_utf8(env, item, path, STAT_PATH_MAX + 1, &len) != napi_ok || len >= STAT_PATH_MAX)
+      return -1;
+  } else if (napi_is_buffer(env, item, &is_buffer) == napi_ok && is_buffer) {
+    void *data = NULL;
+    if (napi_get_buffer_info(env, item, &data, &len) != napi_ok || len >= STAT_PATH_MAX) return -1;
+    memcpy(path, data, len);
+    path[len] = '\0';
+  } else {
+    return -1;
+  }
+  return strlen(path) == len ? (long)len : -1;
+}
+
+/* o = { kind, size, mtimeMs } of `path` (kind -1 when lstat fails or is not available here). */
+static void stat_one(const char *path, double *o) {
+  o[0] = -1, o[1] = 0, o[2] = 0;
+#if defined(__linux__) || defined(__APPLE__)
+  struct stat st;
+  if (lstat(path, &st) != 0) return;
+#if defined(__APPLE__)
+  const struct timespec mt = st.st_mtimespec;
+#else
+  const struct timespec mt = st.st_mtim;
+#endif
+  o[0] = S_ISREG(st.st_mode) ? 1 : 0;
+  o[1] = (double)st.st_size;
+  o[2] = (double)mt.tv_sec * 1e3 + (double)mt.tv_nsec / 1e6;
+#else
+  (void)path;
+#endif
+}
+
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  size_t n;
+  char *names;     /* the paths, NUL-terminated, back to back */
+  size_t *offsets; /* where path k starts in names, or NO_PATH */
+  double *out;     /* 3 n */
+} stat_job;
+
+static void stat_job_free(stat_job *job) {
+  free(job->names);
+  free(job->offsets);
+  free(job->out);
+  free(job);
+}
+
+/* On a thread-pool thread: no JS, only the syscalls. */
+static void stat_execute(napi_env env, void *data) {
+  (void)env;
+  stat_job *job = (stat_job *)data;
+  for (size_t k = 0; k < job->n; k++) {
+    if (job->offsets[k] == NO_PATH) {
+      double *o = job->out + 3 * k;
+      o[0] = -1, o[1] = 0, o[2] = 0;
+    } else {
+      stat_one(job->names + job->offsets[k], job->out + 3 * k);
+    }
+  }
+}
+
+static void stat_complete(napi_env env, napi_status status, void *data) {
+  stat_job *job = (stat_job *)data;
+  napi_value buffer, array, error, message;
+  void *bytes = NULL;
+  const size_t size = 3 * job->n * sizeof(double);
+  if (status == napi_ok && napi_create_arraybuffer(env, size > 0 ? size : 8, &bytes, &buffer) == napi_ok &&
+      napi_create_typedarray(env, napi_float64_array, 3 * job->n, buffer, 0, &array) == napi_ok) {
+    if (size > 0) memcpy(bytes, job->out, size);
+    napi_resolve_deferred(env, job->deferred, array);
+  } else {
+    napi_create_string_utf8(env, "catnet native lstatFiles: the job failed", NAPI_AUTO_LENGTH, &message);
+    napi_create_error(env, NULL, message, &error);
+    napi_reject_deferred(env, job->deferred, error);
+  }
+  napi_delete_async_work(env, job->work);
+  stat_job_free(job);
+}
+
+/* lstatFiles(paths, from, to) -> Promise<Float64Array(3 (to - from))>; the paths are copied here, the
+ * lstats run on the thread pool. */
 static napi_value js_lstat_files(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  bool is_array = false, is_ta = false;
+  size_t argc = 3;
+  napi_value argv[3], promise, name;
+  bool is_array = false;
   uint32_t n = 0;
   double from_d = 0, to_d = 0;
-  napi_typedarray_type type;
-  size_t out_len = 0;
-  void *out_data = NULL;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4 ||
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 ||
       napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array ||
       napi_get_array_length(env, argv[0], &n) != napi_ok || napi_get_value_double(env, argv[1], &from_d) != napi_ok ||
-      napi_get_value_double(env, argv[2], &to_d) != napi_ok || napi_is_typedarray(env, argv[3], &is_ta) != napi_ok ||
-      !is_ta || napi_get_typedarray_info(env, argv[3], &type, &out_len, &out_data, NULL, NULL) != napi_ok ||
-      type != napi_float64_array) {
-    napi_throw_type_error(env, NULL,
-                          "catnet native lstatFiles: expected (paths: (string | Buffer)[], from, to, out: Float64Array)");
+      napi_get_value_double(env, argv[2], &to_d) != napi_ok) {
+    napi_throw_type_error(env, NULL, "catnet native lstatFiles: expected (paths: (string | Buffer)[], from, to)");
     return NULL;
   }
   if (!(from_d >= 0 && to_d >= from_d && to_d <= n && from_d == (double)(uint32_t)from_d &&
-        to_d == (double)(uint32_t)to_d) ||
-      out_len < 3 * (size_t)(to_d - from_d)) {
-    napi_throw_range_error(env, NULL, "catnet native lstatFiles: from..to outside the paths, or out too short");
+        to_d == (double)(uint32_t)to_d)) {
+    napi_throw_range_error(env, NULL, "catnet native lstatFiles: from..to outside the paths");
     return NULL;
   }
-  double *out = (double *)out_data;
+  const size_t from = (size_t)from_d, count = (size_t)(to_d - from_d);
+  stat_job *job = (stat_job *)calloc(1, sizeof *job);
+  size_t cap = 64 * (count + 1), used = 0;
+  if (job) {
+    job->n = count;
+    job->names = (char *)malloc(cap);
+    job->offsets = (size_t *)malloc((count + 1) * sizeof(size_t));
+    job->out = (double *)malloc((3 * count + 1) * sizeof(double));
+  }
+  if (!job || !job->names || !job->offsets || !job->out) {
+    if (job) stat_job_free(job);
+    napi_throw_error(env, NULL, "catnet native lstatFiles: out of memory");
+    return NULL;
+  }
   char path[STAT_PATH_MAX + 1];
-  for (uint32_t i = (uint32_t)from_d, k = 0; i < (uint32_t)to_d; i++, k++) {
-    double *o = out + 3 * (size_t)k;
-    o[0] = -1, o[1] = 0, o[2] = 0;
+  for (size_t k = 0; k < count; k++) {
     napi_value item;
-    napi_valuetype vt;
-    bool is_buffer = false;
-    size_t len = 0;
-    if (napi_get_element(env, argv[0], i, &item) != napi_ok || napi_typeof(env, item, &vt) != napi_ok) continue;
-    if (vt == napi_string) {
-      if (napi_get_value_string_utf8(env, item, path, sizeof path, &len) != napi_ok || len >= STAT_PATH_MAX) continue;
-    } else if (napi_is_buffer(env, item, &is_buffer) == napi_ok && is_buffer) {
-      void *data = NULL;
-      if (napi_get_buffer_info(env, item, &data, &len) != napi_ok || len >= STAT_PATH_MAX) continue;
-      memcpy(path, data, len);
-      path[len] = '\0';
-    } else {
+    const long len = napi_get_element(env, argv[0], (uint32_t)(from + k), &item) == napi_ok ? copy_path(env, item, path) : -1;
+    if (len < 0) {
+      job->offsets[k] = NO_PATH;
       continue;
     }
-    if (strlen(path) != len) continue; /* an embedded NUL: let Node report it */
-#if defined(__linux__) || defined(__APPLE__)
-    struct stat st;
-    if (lstat(path, &st) != 0) continue;
-#if defined(__APPLE__)
-    const struct timespec mt = st.st_mtimespec;
-#else
-    const struct timespec mt = st.st_mtim;
-#endif
-    o[0] = S_ISREG(st.st_mode) ? 1 : 0;
-    o[1] = (double)st.st_size;
-    o[2] = (double)mt.tv_sec * 1e3 + (double)mt.tv_nsec / 1e6;
-#endif
+    if (used + (size_t)len + 1 > cap) {
+      size_t grown = 2 * cap + (size_t)len + 1;
+      char *names = (char *)realloc(job->names, grown);
+      if (!names) {
+        stat_job_free(job);
+        napi_throw_error(env, NULL, "catnet native lstatFiles: out of memory");
+        return NULL;
+      }
+      job->names = names, cap = grown;
+    }
+    memcpy(job->names + used, path, (size_t)len + 1);
+    job->offsets[k] = used;
+    used += (size_t)len + 1;
   }
-  return NULL;
+  napi_create_string_utf8(env, "catnet.lstatFiles", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_promise(env, &job->deferred, &promise) != napi_ok ||
+      napi_create_async_work(env, NULL, name, stat_execute, stat_complete, job, &job->work) != napi_ok) {
+    stat_job_free(job);
+    napi_throw_error(env, NULL, "catnet native lstatFiles: cannot start the job");
+    return NULL;
+  }
+  if (napi_queue_async_work(env, job->work) != napi_ok) {
+    napi_delete_async_work(env, job->work);
+    stat_job_free(job);
+    napi_throw_error(env, NULL, "catnet native lstatFiles: cannot queue the job");
+    return NULL;
+  }
+  return promise;
 }
 
 /* Adds this file's functions to the addon's exports; 0 when that failed (an exception is pending). */

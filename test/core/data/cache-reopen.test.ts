@@ -30,7 +30,7 @@ const native = nativeData();
 if (!native) console.warn('cache-reopen tests: the native addon is not built; its checks are skipped');
 
 describe('native lstatFiles', () => {
-  it.skipIf(!native)('gives the kind, size and mtimeMs Node gives, -1 where lstat fails', () => {
+  it.skipIf(!native)('gives the kind, size and mtimeMs Node gives, -1 where lstat fails', async () => {
     const dir = join(tmp, 'stat');
     writeFiles(dir, { 'a.jpg': 'abc', 'b b.png': Buffer.alloc(5000, 7), 'é.jpg': 'x' });
     mkdirSync(join(dir, 'sub'));
@@ -39,20 +39,23 @@ describe('native lstatFiles', () => {
       ...['a.jpg', 'b b.png', 'é.jpg', 'sub', 'link.jpg', 'missing.jpg'].map((n) => join(dir, n)),
       Buffer.from(join(dir, 'a.jpg')),
       `${join(dir, 'a.jpg')}\0x`,
+      42 as unknown as string,
     ];
-    const out = new Float64Array(3 * paths.length).fill(99);
-    native!.lstatFiles(paths, 0, paths.length, out);
+    const out = await native!.lstatFiles(paths, 0, paths.length);
+    expect(out).toHaveLength(3 * paths.length);
     paths.forEach((p, k) => {
-      const st = typeof p === 'string' && p.includes('\0') ? undefined : lstatSync(p, { throwIfNoEntry: false });
+      const usable = Buffer.isBuffer(p) || (typeof p === 'string' && !p.includes('\0'));
+      const st = usable ? lstatSync(p, { throwIfNoEntry: false }) : undefined;
       if (!st) expect(out[3 * k], String(p)).toBe(-1);
       else expect([...out.subarray(3 * k, 3 * k + 3)], String(p)).toEqual([st.isFile() ? 1 : 0, st.size, st.mtimeMs]);
     });
-    // a slice writes only its own triples, from out[0]
-    const part = new Float64Array(6).fill(99);
-    native!.lstatFiles(paths, 1, 3, part);
+    // a slice gives its own triples, from index 0
+    const part = await native!.lstatFiles(paths, 1, 3);
+    expect(part).toHaveLength(6);
     expect(part[1]).toBe(5000);
-    expect(() => native!.lstatFiles(paths, 2, paths.length + 1, out)).toThrow(RangeError);
-    expect(() => native!.lstatFiles(paths, 0, 2, new Float64Array(5))).toThrow(RangeError);
+    expect(await native!.lstatFiles(paths, 2, 2)).toHaveLength(0);
+    expect(() => native!.lstatFiles(paths, 2, paths.length + 1)).toThrow(RangeError);
+    expect(() => native!.lstatFiles('x' as unknown as string[], 0, 0)).toThrow(TypeError);
   });
 });
 
