@@ -4,7 +4,7 @@
  * - decodeFile64(path, fit, maxPixels, maxBytes): the same for a file, read in the same job (one
  *   thread-pool round trip instead of open/stat/read/close/decode), resolving to
  *   { vector, size, mtimeSec, mtimeNsec }. Only a regular, non-symlink, non-empty JPEG of at most
- *   maxBytes (and 4 MiB) is read; anything else resolves to a string and the caller's general path
+ *   maxBytes (and 64 MiB: every phone photo) is read; anything else resolves to a string and the caller's general path
  *   (which names the problem) takes the file.
  * Jobs run on libuv's thread pool, never on the caller's thread; inputs stay referenced until done.
  * src-core/data/jpeg-fast.ts is the only caller and checks arguments first; this file checks them
@@ -37,7 +37,7 @@
 #endif
 
 /** Files above this size take the general path (it sniffs before reading a large file whole). */
-#define MAX_FAST_FILE (4 * 1024 * 1024)
+#define MAX_FAST_FILE (64 * 1024 * 1024)
 
 struct job {
   napi_async_work work;
