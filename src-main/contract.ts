@@ -130,6 +130,9 @@ export interface EngineInfo {
   isa: string;
   threads: number;
   reason?: string;
+  /** What decodes plain JPEGs: the fast libjpeg-turbo path, or sharp (then jpegReason says why). */
+  jpegDecoder?: 'libjpeg-turbo' | 'sharp';
+  jpegReason?: string;
   /** 'electron' or 'browser'. */
   transport: 'electron' | 'browser';
 }

@@ -48,10 +48,11 @@ export function decimal(x: number): string {
   return x.toPrecision(3);
 }
 
-/** "catnet 0.1.0 · native avx512 · 2 threads" (the header line). */
+/** "catnet 0.1.0 · native avx512 · 2 threads · JPEG libjpeg-turbo" (the header line). */
 export function engineLabel(e: EngineInfo): string {
   const threads = `${e.threads} thread${e.threads === 1 ? '' : 's'}`;
-  return `catnet ${e.version} · ${e.backend} ${e.isa} · ${threads}`;
+  const jpeg = e.jpegDecoder ? ` · JPEG ${e.jpegDecoder}` : '';
+  return `catnet ${e.version} · ${e.backend} ${e.isa} · ${threads}${jpeg}`;
 }
 
 /** The warning shown when the slow reference kernels run, or null when the native addon is used. */

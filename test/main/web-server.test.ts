@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jpegDecoderInfo } from '../../src-core/data/jpeg-fast.js';
 import { Backend } from '../../src-main/backend.js';
 import type { AppEvent } from '../../src-main/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/csp.js';
@@ -92,6 +93,9 @@ describe('browser-mode web server', () => {
     const body = JSON.parse(res.body);
     expect(body.ok.transport).toBe('browser');
     expect(['native', 'reference']).toContain(body.ok.backend);
+    // the JPEG decoder in use, and why when it is sharp
+    expect(body.ok.jpegDecoder).toBe(jpegDecoderInfo().decoder);
+    expect(body.ok.jpegDecoder === 'sharp').toBe(typeof body.ok.jpegReason === 'string');
   });
 
   it('refuses API calls without the token or with a wrong one (401)', async () => {

@@ -92,6 +92,9 @@ describe('engine line', () => {
     expect(engineLabel(native)).toBe('catnet 0.1.0 · native avx512 · 2 threads');
     expect(engineLabel({ ...native, threads: 1 })).toBe('catnet 0.1.0 · native avx512 · 1 thread');
     expect(engineWarning(native)).toBeNull();
+    expect(engineLabel({ ...native, jpegDecoder: 'sharp', jpegReason: 'not built' })).toBe(
+      'catnet 0.1.0 · native avx512 · 2 threads · JPEG sharp',
+    );
   });
 
   it('warns, with the reason, when the reference engine runs', () => {
