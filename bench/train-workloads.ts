@@ -163,6 +163,8 @@ export async function runScale(
       kernels,
       signal: controller.signal,
       onProgress: (p) => {
+        // train() reports once more after the final whole-set evaluation: that time is not training.
+        if (controller.signal.aborted) return;
         const fullEpochs = Math.floor(p.iteration / stepsPerEpoch); // every batch but an epoch's last is full
         examples = fullEpochs * images + (p.iteration - fullEpochs * stepsPerEpoch) * batch;
         seconds = p.elapsedSeconds;
