@@ -37,14 +37,28 @@
  * of B, so a B block is read from the shared cache once and reused by every row tile from L2. */
 #define ROW_SPLIT_B_BLOCK_BYTES ((size_t)128 << 10)
 
+/* Parts of the row split per thread: the thread's rows, cut into this many column ranges, so a thread
+ * that finishes early can take over part of a descheduled one's work. */
+#define ROW_SPLIT_COL_PARTS_NN 4
+#define ROW_SPLIT_COL_PARTS_NT 2
+
+/* C is cut into row_parts x col_parts blocks (part p: row range p / col_parts, column range
+ * p % col_parts), each range made of whole units (row_unit rows, col_unit columns) but the last. */
 typedef struct {
   const catnet_gemm_args *g;
   catnet_gemm_range fn;
-  int split_cols;
-  size_t unit, units, extent;
+  size_t row_unit, row_parts, col_unit, col_parts;
   size_t kc; /* 0: the kernel takes all of K at once */
-  size_t nb; /* columns per kernel call inside a k block (0: all of the chunk's columns at once) */
+  size_t nb; /* columns per kernel call inside a k block (0: all of the part's columns at once) */
 } gemm_job;
+
+/* [*lo, *hi) = range `part` of `parts` over `extent`, in whole `unit`s but the last. */
+static void unit_range(size_t extent, size_t unit, size_t part, size_t parts, size_t *lo, size_t *hi) {
+  const size_t units = (extent + unit - 1) / unit;
+  const size_t u0 = units * part / parts, u1 = units * (part + 1) / parts;
+  *lo = u0 * unit;
+  *hi = u1 == units ? extent : u1 * unit;
+}
 
 static void gemm_columns(const gemm_job *job, const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0,
                          size_t j1) {
@@ -56,12 +70,12 @@ static void gemm_columns(const gemm_job *job, const catnet_gemm_args *g, size_t 
 }
 
 static void gemm_part(void *ctx, size_t part, size_t parts) {
+  (void)parts;
   const gemm_job *job = ctx;
-  const size_t u0 = job->units * part / parts, u1 = job->units * (part + 1) / parts;
-  const size_t a = u0 * job->unit, b = u1 == job->units ? job->extent : u1 * job->unit;
-  if (a >= b) return;
-  const size_t i0 = job->split_cols ? 0 : a, i1 = job->split_cols ? job->g->M : b;
-  const size_t j0 = job->split_cols ? a : 0, j1 = job->split_cols ? b : job->g->N;
+  size_t i0, i1, j0, j1;
+  unit_range(job->g->M, job->row_unit, part / job->col_parts, job->row_parts, &i0, &i1);
+  unit_range(job->g->N, job->col_unit, part % job->col_parts, job->col_parts, &j0, &j1);
+  if (i0 >= i1 || j0 >= j1) return;
   if (!job->kc || job->g->K <= job->kc) {
     gemm_columns(job, job->g, i0, i1, j0, j1);
     return;
@@ -77,37 +91,36 @@ static void gemm_part(void *ctx, size_t part, size_t parts) {
   }
 }
 
-/* Splits C by rows, one contiguous range per thread (the row split above), when that is allowed;
- * else by columns in units of `nc` (every thread then reuses the whole A from its cache) unless
- * there are too few column tiles, then by rows in units of `mr`. Every element of C is computed
- * with the same operations in the same order however C is split (the kernels' per-element sums do
- * not depend on the tile shape, and the k blocks are fixed), so results do not depend on the number
- * of threads. */
+/* Splits C by rows, one contiguous range per thread (the row split above, each cut into a few column
+ * ranges), when that is allowed; else by columns in units of `nc` (every thread then reuses the
+ * whole A from its cache) unless there are too few column tiles, then by rows in units of `mr`.
+ * Every element of C is computed with the same operations in the same order however C is split (the
+ * kernels' per-element sums do not depend on the tile shape, and the k blocks are fixed), so results
+ * do not depend on the number of threads. */
 static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr, size_t nc, size_t kc) {
   if (g->M == 0 || g->N == 0) return;
   const size_t threads = catnet_threads();
-  gemm_job job = {.g = g, .fn = fn, .kc = kc};
+  gemm_job job = {.g = g, .fn = fn, .kc = kc, .row_unit = mr, .row_parts = 1, .col_unit = nc, .col_parts = 1};
   const int parallel = threads > 1 && g->M * g->N * (g->K ? g->K : 1) >= GEMM_PARALLEL_MACS;
   const size_t b_size = g->Bu ? 1 : sizeof(float);
   if (parallel && g->M >= ROW_SPLIT_MIN_ROWS * threads && g->K * g->N * b_size <= ROW_SPLIT_MAX_B_BYTES) {
-    job.split_cols = 0, job.unit = 1, job.units = g->M, job.extent = g->M;
+    job.row_unit = 1, job.row_parts = threads;
+    job.col_parts = kc ? ROW_SPLIT_COL_PARTS_NT : ROW_SPLIT_COL_PARTS_NN;
     if (kc) {
       /* "nt": B rows are k-contiguous; a column block holds nb rows of B of one k block each. */
       const size_t k_block = g->K == 0 ? 1 : g->K < kc ? g->K : kc;
       const size_t tiles = ROW_SPLIT_B_BLOCK_BYTES / (k_block * b_size * nc);
       job.nb = nc * (tiles ? tiles : 1);
     }
-    catnet_parallel_for(threads, gemm_part, &job);
+    catnet_parallel_for(threads * job.col_parts, gemm_part, &job);
     return;
   }
   const size_t col_units = (g->N + nc - 1) / nc, row_units = (g->M + mr - 1) / mr;
-  if (col_units >= 2 * threads || col_units >= row_units) {
-    job.split_cols = 1, job.unit = nc, job.units = col_units, job.extent = g->N;
-  } else {
-    job.split_cols = 0, job.unit = mr, job.units = row_units, job.extent = g->M;
-  }
+  const int split_cols = col_units >= 2 * threads || col_units >= row_units;
   size_t parts = parallel ? threads * CHUNKS_PER_THREAD : 1;
-  if (parts > job.units) parts = job.units;
+  if (parts > (split_cols ? col_units : row_units)) parts = split_cols ? col_units : row_units;
+  if (split_cols) job.col_parts = parts;
+  else job.row_parts = parts;
   catnet_parallel_for(parts, gemm_part, &job);
 }
 

@@ -36,10 +36,18 @@
  * between the parallel calls of one training iteration (the hidden-layer ops, the update step and the
  * JS between iterations: ~60-150 us for the course net), else every call pays a futex wake-up
  * (~50-100 us on a VM). Bounded, so an idle pool costs no CPU 0.3 ms after the last call.
+ * A worker that found all of a job's parts taken when it got there (it was not running: another
+ * process has its core, or it shares the caller's core) sleeps at once instead (LATE_WORKER_SPIN_NS):
+ * spinning would only take CPU time from the caller, which then runs slower than with one thread.
+ * It spins again after a job where it ran parts.
  * CALLER_SPIN_NS: how long the caller spins waiting for a worker's last chunk (a layer-1 chunk takes
- * ~40-80 us) before sleeping, which frees its core for a descheduled worker on a busy machine. */
+ * ~40-80 us) before sleeping, which frees its core for a descheduled worker on a busy machine.
+ * Every YIELD_EVERY_NS of spinning, a spinning thread calls sched_yield(): free when nothing else wants
+ * the core, and when the caller and a worker share one core it hands the core to the other. */
 #define WORKER_SPIN_NS 300000ull
+#define LATE_WORKER_SPIN_NS 0ull
 #define CALLER_SPIN_NS 300000ull
+#define YIELD_EVERY_NS 20000ull
 /* PAUSEs between two reads of the clock while spinning. */
 #define SPIN_CHECK_EVERY 32
 
@@ -99,9 +107,9 @@ static void init_once(void) {
   n_threads = clamp_threads(forced > 0 ? (size_t)forced : cpu_count());
 }
 
-/* Claims and runs the parts of job `serial` left in slot `t`; returns 0 once the job is over
- * (a newer one was published), else 1 when the slot's range is exhausted. */
-static int run_slot(uint32_t serial, size_t t) {
+/* Claims and runs the parts of job `serial` left in slot `t`, adding them to *ran; returns 0 once the
+ * job is over (a newer one was published), else 1 when the slot's range is exhausted. */
+static int run_slot(uint32_t serial, size_t t, size_t *ran) {
   _Atomic uint64_t *word = &slots[t].word;
   for (;;) {
     uint64_t w = atomic_load_explicit(word, memory_order_acquire);
@@ -112,6 +120,7 @@ static int run_slot(uint32_t serial, size_t t) {
       continue;
     const size_t chunks = job_chunks;
     job_fn(job_ctx, part, chunks);
+    ++*ran;
     if (atomic_fetch_add_explicit(&done, 1, memory_order_acq_rel) + 1 == chunks) {
       pthread_mutex_lock(&done_lock);
       if (caller_sleeping) pthread_cond_signal(&done_cv);
@@ -120,25 +129,39 @@ static int run_slot(uint32_t serial, size_t t) {
   }
 }
 
-/* Thread `self` runs its own parts of job `serial`, then whatever the other threads left. */
-static void run_chunks(uint32_t serial, size_t self, size_t threads) {
+/* Thread `self` runs its own parts of job `serial`, then whatever the other threads left; returns how
+ * many parts it ran. */
+static size_t run_chunks(uint32_t serial, size_t self, size_t threads) {
+  size_t ran = 0;
   for (size_t k = 0; k < threads; k++)
-    if (!run_slot(serial, (self + k) % threads)) return;
+    if (!run_slot(serial, (self + k) % threads, &ran)) break;
+  return ran;
+}
+
+/* Spins until *word differs from `seen` or `ns` have passed; returns the last value read. */
+static uint64_t spin_while_equal(_Atomic uint64_t *word, uint64_t seen, uint64_t ns) {
+  uint64_t s = atomic_load_explicit(word, memory_order_acquire);
+  if (s != seen || ns == 0) return s;
+  const uint64_t start = now_ns();
+  uint64_t yield_at = start + YIELD_EVERY_NS;
+  for (unsigned spin = 1; s == seen; spin++) {
+    CPU_RELAX();
+    s = atomic_load_explicit(word, memory_order_acquire);
+    if (spin % SPIN_CHECK_EVERY == 0) {
+      const uint64_t t = now_ns();
+      if (t >= start + ns) break;
+      if (t >= yield_at) sched_yield(), yield_at = t + YIELD_EVERY_NS;
+    }
+  }
+  return s;
 }
 
 static void *worker_main(void *arg) {
   const size_t index = (size_t)arg; /* 1, 2, ...: the caller is thread 0 */
   uint64_t seen = 0;
+  uint64_t spin_ns = WORKER_SPIN_NS;
   for (;;) {
-    uint64_t s = atomic_load_explicit(&job_serial, memory_order_acquire);
-    if (s == seen) {
-      const uint64_t until = now_ns() + WORKER_SPIN_NS;
-      for (unsigned spin = 1; s == seen; spin++) {
-        CPU_RELAX();
-        s = atomic_load_explicit(&job_serial, memory_order_acquire);
-        if (spin % SPIN_CHECK_EVERY == 0 && now_ns() >= until) break;
-      }
-    }
+    uint64_t s = spin_while_equal(&job_serial, seen, spin_ns);
     if (s == seen) {
       pthread_mutex_lock(&wake_lock);
       while ((s = atomic_load_explicit(&job_serial, memory_order_acquire)) == seen)
@@ -148,7 +171,7 @@ static void *worker_main(void *arg) {
     seen = s;
     /* job_threads may already be a newer job's: then this job is over and its slots say so. */
     const size_t threads = atomic_load_explicit(&job_threads, memory_order_relaxed);
-    if (index < threads) run_chunks((uint32_t)seen, index, threads);
+    if (index < threads) spin_ns = run_chunks((uint32_t)seen, index, threads) ? WORKER_SPIN_NS : LATE_WORKER_SPIN_NS;
   }
   return NULL;
 }
@@ -202,10 +225,15 @@ void catnet_parallel_for(size_t parts, catnet_part_fn fn, void *ctx) {
       pthread_mutex_unlock(&wake_lock);
       run_chunks((uint32_t)serial, 0, threads);
       if (atomic_load_explicit(&done, memory_order_acquire) != parts) {
-        const uint64_t until = now_ns() + CALLER_SPIN_NS;
+        const uint64_t start = now_ns();
+        uint64_t yield_at = start + YIELD_EVERY_NS;
         for (unsigned spin = 1; atomic_load_explicit(&done, memory_order_acquire) != parts; spin++) {
           CPU_RELAX();
-          if (spin % SPIN_CHECK_EVERY == 0 && now_ns() >= until) break;
+          if (spin % SPIN_CHECK_EVERY == 0) {
+            const uint64_t t = now_ns();
+            if (t >= start + CALLER_SPIN_NS) break;
+            if (t >= yield_at) sched_yield(), yield_at = t + YIELD_EVERY_NS;
+          }
         }
       }
       if (atomic_load_explicit(&done, memory_order_acquire) != parts) {
