@@ -3,10 +3,11 @@
 
 import { lstatSync, type Stats } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import type { ResizeMode } from '../nn/model.js';
+import { N_X, type ResizeMode } from '../nn/model.js';
 import { type CacheEntry, isCacheableReason } from './cache.js';
 import { preprocessImage, readImageBytes } from './images.js';
-import { decodeFileFast } from './jpeg-fast.js';
+import { decodeFileFast, decodeFilesFast } from './jpeg-fast.js';
+import { forEachParallel } from './parallel.js';
 import { fsErrorMessage, ImageRejected, type RejectReason, reasonForFsError } from './reasons.js';
 
 /** What happened to one listed file. */
@@ -81,4 +82,60 @@ export async function decodeFile(
     const reason: RejectReason = reasonForFsError(err) ?? 'unreadable';
     return { reason, message: fsErrorMessage(reason, err), fromCache: false };
   }
+}
+
+/**
+ * Decodes files into `pixels` (file k into row rows[k], 12,288 bytes each) with at most `concurrency`
+ * jobs in flight, calling onResult(k, result) as each file is done (result.row = rows[k] when it was
+ * accepted; its vector is already in pixels). Plain JPEGs go in batches through the fast path (one
+ * thread-pool job per batch, written straight into pixels); every file it hands over, and everything
+ * when it is off, through decodeFile one by one. Once `signal` is aborted nothing more is started or
+ * reported, and it rejects like forEachParallel.
+ */
+export async function decodeInto(
+  fsPaths: readonly (string | Buffer)[],
+  rows: readonly number[],
+  pixels: Uint8Array,
+  opts: { resize: ResizeMode; maxPixels: number; maxBytes: number },
+  concurrency: number,
+  onResult: (k: number, result: TaskResult) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  const n = fsPaths.length;
+  // Batches of up to 8, but small enough that a small import still spreads over every thread.
+  const batch = Math.max(1, Math.min(8, Math.ceil(n / (4 * concurrency))));
+  const general = async (k: number) => {
+    const r = await decodeFile(fsPaths[k], opts);
+    if (r.vector) {
+      pixels.set(r.vector, rows[k] * N_X);
+      r.vector = undefined;
+      r.row = rows[k];
+    }
+    onResult(k, r);
+  };
+  await forEachParallel(
+    Math.ceil(n / batch),
+    concurrency,
+    async (c) => {
+      const ks = Array.from({ length: Math.min(batch, n - c * batch) }, (_, j) => c * batch + j);
+      const fast = await decodeFilesFast(
+        ks.map((k) => fsPaths[k]),
+        Uint32Array.from(ks, (k) => rows[k]),
+        pixels,
+        opts.resize,
+        opts.maxPixels,
+        opts.maxBytes,
+      );
+      for (const [j, k] of ks.entries()) {
+        if (signal?.aborted) return; // nothing more is reported once cancelled
+        const stat = fast?.[j];
+        if (!stat) await general(k);
+        else {
+          const row = rows[k];
+          onResult(k, { fromCache: false, stat, row, crc: crc32(pixels.subarray(row * N_X, (row + 1) * N_X)) });
+        }
+      }
+    },
+    signal,
+  );
 }

@@ -22,7 +22,7 @@ import { emptyPrefetched, prefetchVectors } from './cache-prefetch.js';
 import { pruneCache, touchCacheFiles } from './cache-prune.js';
 import { Dataset } from './dataset.js';
 import { findDuplicates } from './duplicates.js';
-import { decodeFile, type TaskResult } from './file-verdict.js';
+import { decodeFile, decodeInto, type TaskResult } from './file-verdict.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
 import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
 import { abortError, eventLoopBreather, forEachParallel } from './parallel.js';
@@ -215,18 +215,16 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   // Decoded vectors go into the slots the prefetch may still be writing: wait for it first.
   await prefetch;
   phase('cacheCheck');
-  // 3b. Everything else is read and decoded, `concurrency` files at a time.
-  await forEachParallel(
-    misses.length,
+  // 3b. Everything else is read and decoded into its slot, `concurrency` jobs at a time (plain JPEGs
+  // in batches, one thread-pool job each: see decodeInto).
+  await decodeInto(
+    misses.map((i) => tasks[i].file.fsPath),
+    misses,
+    pixels,
+    { resize, maxPixels, maxBytes },
     concurrency,
-    async (k) => {
+    (k, r) => {
       const i = misses[k];
-      const r = await decode(tasks[i].file.fsPath);
-      if (r.vector) {
-        pixels.set(r.vector, i * N_X);
-        r.vector = undefined;
-        r.row = i;
-      }
       results[i] = r;
       done++;
       progress(tasks[i].folder, false);

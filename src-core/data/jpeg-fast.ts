@@ -19,6 +19,15 @@ interface JpegAddon {
     maxPixels: number,
     maxBytes: number,
   ): Promise<{ vector: Uint8Array; size: number; mtimeSec: number; mtimeNsec: number } | string>;
+  decodeFiles64(
+    paths: (string | Buffer)[],
+    rows: Uint32Array,
+    out: Uint8Array,
+    meta: Float64Array,
+    fit: number,
+    maxPixels: number,
+    maxBytes: number,
+  ): Promise<number>;
 }
 
 /** A JPEG file read and decoded in one native job: its vector, and the size and mtime it was read at. */
@@ -103,6 +112,42 @@ export async function decodeFileFast(
   const a = choice === 'auto' ? loadJpegAddon() : undefined;
   const out = a && counted(await a.decodeFile64(fsPath, FIT_CODE[resize], maxPixels, maxBytes));
   return out && { vector: out.vector, size: out.size, mtimeMs: out.mtimeSec * 1e3 + out.mtimeNsec / 1e6 };
+}
+
+/** What the batch call says of one file it decoded: size and mtime as read (see FastDecodedFile). */
+export interface FastFileStat {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * A batch of files read and decoded in one native job (one thread-pool round trip for all of them),
+ * each vector written straight to out[rows[i] * N_X ...]. Per file: its size and mtime when the fast
+ * path took it, undefined when it was handed over (its rows of out are then unspecified: decode it
+ * with the general path). undefined for the whole batch when the fast path is off or not built.
+ * The caller must not touch those rows of out until the promise settles.
+ */
+export async function decodeFilesFast(
+  fsPaths: (string | Buffer)[],
+  rows: Uint32Array,
+  out: Uint8Array,
+  resize: ResizeMode,
+  maxPixels: number,
+  maxBytes: number,
+): Promise<(FastFileStat | undefined)[] | undefined> {
+  const a = choice === 'auto' ? loadJpegAddon() : undefined;
+  if (!a) return undefined;
+  const meta = new Float64Array(fsPaths.length * 3);
+  await a.decodeFiles64(fsPaths, rows, out, meta, FIT_CODE[resize], maxPixels, maxBytes);
+  return fsPaths.map((_, i) => {
+    const size = meta[i * 3];
+    if (size < 0) {
+      handedOver++;
+      return undefined;
+    }
+    fast++;
+    return { size, mtimeMs: meta[i * 3 + 1] * 1e3 + meta[i * 3 + 2] / 1e6 };
+  });
 }
 
 /**

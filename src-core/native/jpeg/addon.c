@@ -6,6 +6,8 @@
  *   { vector, size, mtimeSec, mtimeNsec }. Only a regular, non-symlink, non-empty JPEG of at most
  *   maxBytes (and 64 MiB: every phone photo) is read; anything else resolves to a string and the caller's general path
  *   (which names the problem) takes the file.
+ * - decodeFiles64(paths, rows, out, meta, ...): a batch of files in one job, vectors written straight
+ *   into the caller's memory (see the function).
  * Jobs run on libuv's thread pool, never on the caller's thread; inputs stay referenced until done.
  * src-core/data/jpeg-fast.ts is the only caller and checks arguments first; this file checks them
  * again. Context-aware, so it loads in worker threads too. */
@@ -61,26 +63,38 @@ static void execute(napi_env env, void *p) {
   j->status = cn_jpeg64(j->data, j->len, j->fit, j->max_pixels, j->out, j->why, sizeof j->why);
 }
 
-/* Reads the whole file when it is a small regular JPEG; otherwise leaves it to the general path. */
-static void execute_file(napi_env env, void *p) {
-  (void)env;
-  struct job *j = p;
-  j->status = CN_JPEG64_FALLBACK;
-  int fd = open(j->path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+/* Reads the whole file when it is a regular JPEG of at most max_bytes (and MAX_FAST_FILE) and decodes
+ * it into out (N_X bytes); any other file, or any problem, is CN_JPEG64_FALLBACK/ERROR with a reason
+ * and the caller's general path takes it. size/mtime: as fstat saw the file that was read. */
+static int read_decode(const char *path, int fit, double max_pixels, double max_bytes, uint8_t *out, double *size,
+                       double *mtime_sec, double *mtime_nsec, char *why, size_t why_len) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    snprintf(j->why, sizeof j->why, "open: errno %d", errno);
-    return;
+    snprintf(why, why_len, "open: errno %d", errno);
+    return CN_JPEG64_FALLBACK;
   }
+  int status = CN_JPEG64_FALLBACK;
   struct stat st;
   uint8_t *buf = NULL;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (double)st.st_size > j->max_bytes ||
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || (double)st.st_size > max_bytes ||
       st.st_size > MAX_FAST_FILE) {
-    snprintf(j->why, sizeof j->why, "not a small regular file");
+    snprintf(why, why_len, "not a small regular file");
     goto done;
   }
   size_t n = (size_t)st.st_size, got = 0;
   buf = malloc(n);
   if (!buf) goto done;
+  /* the first bytes alone first: a PNG or a video is not read whole only to be handed over */
+  while (got < 3 && got < n) {
+    ssize_t r = read(fd, buf + got, (n < 3 ? n : 3) - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  if (got < 3 || buf[0] != 0xff || buf[1] != 0xd8 || buf[2] != 0xff) {
+    snprintf(why, why_len, "not a JPEG");
+    goto done;
+  }
   while (got < n) {
     ssize_t r = read(fd, buf + got, n - got);
     if (r < 0 && errno == EINTR) continue;
@@ -88,16 +102,24 @@ static void execute_file(napi_env env, void *p) {
     got += (size_t)r;
   }
   if (got != n || n < 3 || buf[0] != 0xff || buf[1] != 0xd8 || buf[2] != 0xff) {
-    snprintf(j->why, sizeof j->why, "not a JPEG, or changed while read");
+    snprintf(why, why_len, "not a JPEG, or changed while read");
     goto done;
   }
-  j->size = (double)st.st_size;
-  j->mtime_sec = (double)MTIME_SEC(st);
-  j->mtime_nsec = (double)MTIME_NSEC(st);
-  j->status = cn_jpeg64(buf, n, j->fit, j->max_pixels, j->out, j->why, sizeof j->why);
+  *size = (double)st.st_size;
+  *mtime_sec = (double)MTIME_SEC(st);
+  *mtime_nsec = (double)MTIME_NSEC(st);
+  status = cn_jpeg64(buf, n, fit, max_pixels, out, why, why_len);
 done:
   free(buf);
   close(fd);
+  return status;
+}
+
+static void execute_file(napi_env env, void *p) {
+  (void)env;
+  struct job *j = p;
+  j->status = read_decode(j->path, j->fit, j->max_pixels, j->max_bytes, j->out, &j->size, &j->mtime_sec,
+                          &j->mtime_nsec, j->why, sizeof j->why);
 }
 
 static void complete(napi_env env, napi_status work_status, void *p) {
@@ -187,6 +209,31 @@ static napi_value decode64(napi_env env, napi_callback_info info) {
   return queue(env, j, execute);
 }
 
+/* A path argument (a string, or a Buffer for a name that is not UTF-8) as a malloc'd C string; NULL
+ * for another type, a NUL inside, or no memory. */
+static char *path_arg(napi_env env, napi_value v) {
+  napi_valuetype vt;
+  bool is_buffer = false;
+  size_t len = 0;
+  char *path = NULL;
+  if (napi_typeof(env, v, &vt) != napi_ok) return NULL;
+  if (vt == napi_string && napi_get_value_string_utf8(env, v, NULL, 0, &len) == napi_ok) {
+    path = malloc(len + 1);
+    if (path && napi_get_value_string_utf8(env, v, path, len + 1, &len) != napi_ok) path[0] = 0;
+  } else if (napi_is_buffer(env, v, &is_buffer) == napi_ok && is_buffer) {
+    void *bytes;
+    if (napi_get_buffer_info(env, v, &bytes, &len) == napi_ok && (path = malloc(len + 1))) {
+      memcpy(path, bytes, len);
+      path[len] = 0;
+    }
+  }
+  if (path && strlen(path) != len) { /* a NUL inside */
+    free(path);
+    path = NULL;
+  }
+  return path;
+}
+
 static napi_value decode_file64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -201,32 +248,138 @@ static napi_value decode_file64(napi_env env, napi_callback_info info) {
     return throw_type(env, "catnet_jpeg decodeFile64: maxPixels and maxBytes must be non-negative numbers");
   struct job *j = calloc(1, sizeof *j);
   if (!j) return throw_type(env, "catnet_jpeg decodeFile64: out of memory");
-  bool is_buffer = false;
-  napi_valuetype vt;
-  napi_typeof(env, argv[0], &vt);
-  napi_is_buffer(env, argv[0], &is_buffer);
-  size_t len = 0;
-  if (vt == napi_string && napi_get_value_string_utf8(env, argv[0], NULL, 0, &len) == napi_ok) {
-    j->path = malloc(len + 1);
-    if (j->path) napi_get_value_string_utf8(env, argv[0], j->path, len + 1, &len);
-  } else if (is_buffer) { /* a path that is not UTF-8: its bytes */
-    void *bytes;
-    napi_get_buffer_info(env, argv[0], &bytes, &len);
-    j->path = malloc(len + 1);
-    if (j->path) memcpy(j->path, bytes, len), j->path[len] = 0;
-  } else {
+  j->path = path_arg(env, argv[0]);
+  if (!j->path) {
     free(j);
-    return throw_type(env, "catnet_jpeg decodeFile64: path must be a string or a Buffer");
-  }
-  if (!j->path || strlen(j->path) != len) { /* out of memory, or a NUL inside the path */
-    free(j->path);
-    free(j);
-    return throw_type(env, "catnet_jpeg decodeFile64: bad path");
+    return throw_type(env, "catnet_jpeg decodeFile64: path must be a string or a Buffer, without NUL");
   }
   j->fit = fit;
   j->max_pixels = max_pixels;
   j->max_bytes = max_bytes;
   return queue(env, j, execute_file);
+}
+
+/* decodeFiles64(paths, rows, out, meta, fit, maxPixels, maxBytes): the files of `paths` read and
+ * decoded in ONE thread-pool job (one wake-up of the caller per batch, not per file), each vector
+ * written straight to out[rows[i] * N_X ...] (the caller's Dataset memory). meta (Float64Array, 3 per
+ * file) gets [size, mtimeSec, mtimeNsec], or size -1 when the file was handed over. Resolves to the
+ * number decoded. The caller must not touch those rows of out until then. */
+struct batch {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref out_ref, meta_ref;
+  size_t n;
+  char **paths;
+  uint32_t *rows;
+  uint8_t *out;
+  double *meta;
+  int fit;
+  double max_pixels, max_bytes;
+  double decoded;
+};
+
+static void free_batch(struct batch *b) {
+  if (b->paths)
+    for (size_t i = 0; i < b->n; i++) free(b->paths[i]);
+  free(b->paths);
+  free(b->rows);
+  free(b);
+}
+
+static void execute_batch(napi_env env, void *p) {
+  (void)env;
+  struct batch *b = p;
+  char why[256];
+  for (size_t i = 0; i < b->n; i++) {
+    double *m = b->meta + i * 3;
+    int status = read_decode(b->paths[i], b->fit, b->max_pixels, b->max_bytes, b->out + (size_t)b->rows[i] * N_X,
+                             &m[0], &m[1], &m[2], why, sizeof why);
+    if (status == CN_JPEG64_OK) b->decoded++;
+    else m[0] = -1;
+  }
+}
+
+static void complete_batch(napi_env env, napi_status work_status, void *p) {
+  struct batch *b = p;
+  napi_value result;
+  napi_create_double(env, work_status == napi_ok ? b->decoded : 0, &result);
+  napi_resolve_deferred(env, b->deferred, result);
+  napi_delete_reference(env, b->out_ref);
+  napi_delete_reference(env, b->meta_ref);
+  napi_delete_async_work(env, b->work);
+  free_batch(b);
+}
+
+/* The data pointer and length of a typed array of the given type; 0 when it is not one. */
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t offset;
+  return napi_is_typedarray(env, v, &is_ta) == napi_ok && is_ta &&
+         napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) == napi_ok && type == want;
+}
+
+static napi_value decode_files64(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 7)
+    return throw_type(env, "catnet_jpeg decodeFiles64: expected (paths, rows, out, meta, fit, maxPixels, maxBytes)");
+  uint32_t n = 0;
+  bool is_array = false;
+  if (napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array || napi_get_array_length(env, argv[0], &n) != napi_ok)
+    return throw_type(env, "catnet_jpeg decodeFiles64: paths must be an array");
+  void *rows, *out, *meta;
+  size_t rows_len, out_len, meta_len;
+  if (!typed(env, argv[1], napi_uint32_array, &rows, &rows_len) || rows_len != n)
+    return throw_type(env, "catnet_jpeg decodeFiles64: rows must be a Uint32Array, one per path");
+  if (!typed(env, argv[2], napi_uint8_array, &out, &out_len))
+    return throw_type(env, "catnet_jpeg decodeFiles64: out must be a Uint8Array");
+  if (!typed(env, argv[3], napi_float64_array, &meta, &meta_len) || meta_len != (size_t)n * 3)
+    return throw_type(env, "catnet_jpeg decodeFiles64: meta must be a Float64Array of 3 per path");
+  for (uint32_t i = 0; i < n; i++)
+    if (((uint32_t *)rows)[i] >= out_len / N_X)
+      return throw_type(env, "catnet_jpeg decodeFiles64: a row is outside out");
+  int32_t fit;
+  double max_pixels, max_bytes;
+  if (napi_get_value_int32(env, argv[4], &fit) != napi_ok || fit < CN_FIT_COVER || fit > CN_FIT_CONTAIN)
+    return throw_type(env, "catnet_jpeg decodeFiles64: fit must be 0 (cover), 1 (fill) or 2 (contain)");
+  if (napi_get_value_double(env, argv[5], &max_pixels) != napi_ok || !(max_pixels >= 0) ||
+      napi_get_value_double(env, argv[6], &max_bytes) != napi_ok || !(max_bytes >= 0))
+    return throw_type(env, "catnet_jpeg decodeFiles64: maxPixels and maxBytes must be non-negative numbers");
+  struct batch *b = calloc(1, sizeof *b);
+  if (!b) return throw_type(env, "catnet_jpeg decodeFiles64: out of memory");
+  b->n = n;
+  b->paths = calloc(n ? n : 1, sizeof *b->paths);
+  b->rows = malloc((n ? n : 1) * sizeof *b->rows);
+  if (!b->paths || !b->rows) {
+    free_batch(b);
+    return throw_type(env, "catnet_jpeg decodeFiles64: out of memory");
+  }
+  memcpy(b->rows, rows, n * sizeof *b->rows);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    if (napi_get_element(env, argv[0], i, &v) != napi_ok || !(b->paths[i] = path_arg(env, v))) {
+      free_batch(b);
+      return throw_type(env, "catnet_jpeg decodeFiles64: every path must be a string or a Buffer, without NUL");
+    }
+  }
+  b->out = out;
+  b->meta = meta;
+  b->fit = fit;
+  b->max_pixels = max_pixels;
+  b->max_bytes = max_bytes;
+  napi_value promise, name;
+  if (napi_create_reference(env, argv[2], 1, &b->out_ref) != napi_ok ||
+      napi_create_reference(env, argv[3], 1, &b->meta_ref) != napi_ok ||
+      napi_create_promise(env, &b->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "catnet_jpeg_batch", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, execute_batch, complete_batch, b, &b->work) != napi_ok ||
+      napi_queue_async_work(env, b->work) != napi_ok) {
+    free_batch(b); /* (references made before the failure are reclaimed with the env) */
+    return throw_type(env, "catnet_jpeg decodeFiles64: could not queue the batch");
+  }
+  return promise;
 }
 
 NAPI_MODULE_INIT() {
@@ -235,5 +388,7 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "decode64", fn);
   napi_create_function(env, "decodeFile64", NAPI_AUTO_LENGTH, decode_file64, NULL, &fn);
   napi_set_named_property(env, exports, "decodeFile64", fn);
+  napi_create_function(env, "decodeFiles64", NAPI_AUTO_LENGTH, decode_files64, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeFiles64", fn);
   return exports;
 }

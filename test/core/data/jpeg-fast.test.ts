@@ -12,7 +12,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadImageFile, preprocessImage } from '../../../src-core/data/images.js';
 import { importFolders } from '../../../src-core/data/import.js';
-import { decodeFileFast, decodeJpegFast, jpegDecoderInfo, setJpegDecoder } from '../../../src-core/data/jpeg-fast.js';
+import {
+  decodeFileFast,
+  decodeFilesFast,
+  decodeJpegFast,
+  jpegDecoderInfo,
+  setJpegDecoder,
+} from '../../../src-core/data/jpeg-fast.js';
 import { ImageRejected } from '../../../src-core/data/reasons.js';
 import type { ResizeMode } from '../../../src-core/nn/model.js';
 import { appRoot } from '../../../src-core/paths.js';
@@ -227,6 +233,51 @@ describe.skipIf(!built)('fast JPEG path', () => {
     expect((await loadImageFile(join(dir, 'link.jpg'))).length).toBe(12288);
     await expect(loadImageFile(join(dir, 'missing.jpg'))).rejects.toMatchObject({ reason: 'vanished' });
     await expect(loadImageFile(join(dir, 'link.jpg'), { followSymlinks: false })).rejects.toBeInstanceOf(ImageRejected);
+  });
+
+  it('decodes a batch in one job straight into shared memory at the given rows; hands over the rest', async () => {
+    const names = ['a.jpg', 'b.jpg', 'c.png', 'd.jpg', 'missing.jpg'];
+    const bdir = join(dir, 'batch');
+    mkdirSync(bdir);
+    writeFileSync(join(bdir, 'a.jpg'), await makeJpeg(300, 200, 1));
+    writeFileSync(join(bdir, 'b.jpg'), await makeJpeg(120, 260, 2));
+    writeFileSync(join(bdir, 'c.png'), await fromRaw(90, 90, 3).png().toBuffer());
+    writeFileSync(join(bdir, 'd.jpg'), await fromRaw(200, 150, 4).toColourspace('cmyk').jpeg().toBuffer());
+    const paths = names.map((n) => join(bdir, n));
+    const out = new Uint8Array(new SharedArrayBuffer(8 * 12288)).fill(7);
+    const rows = Uint32Array.from([6, 0, 3, 5, 1]);
+    const got = await decodeFilesFast(
+      [paths[0], Buffer.from(paths[1]), ...paths.slice(2)],
+      rows,
+      out,
+      'cover',
+      1e8,
+      1 << 20,
+    );
+    expect(got?.map((g) => g !== undefined)).toEqual([true, true, false, false, false]);
+    for (const i of [0, 1]) {
+      const single = await decodeFileFast(paths[i], 'cover', 1e8, 1 << 20);
+      expect(
+        Buffer.from(out.subarray(rows[i] * 12288, (rows[i] + 1) * 12288)).equals(Buffer.from(single!.vector)),
+      ).toBe(true);
+      expect(got?.[i]).toEqual({ size: single!.size, mtimeMs: single!.mtimeMs });
+      expect(got?.[i]?.mtimeMs).toBe(lstatSync(paths[i]).mtimeMs);
+    }
+    // rows no file was written to are untouched
+    for (const r of [2, 4, 7]) expect(out.subarray(r * 12288, (r + 1) * 12288).every((v) => v === 7)).toBe(true);
+    // bad calls are TypeErrors before any work: a row outside out, a short rows array
+    await expect(decodeFilesFast(paths.slice(0, 1), Uint32Array.from([8]), out, 'cover', 1e8, 1e6)).rejects.toThrow(
+      /outside out/,
+    );
+    await expect(decodeFilesFast(paths.slice(0, 2), Uint32Array.from([0]), out, 'cover', 1e8, 1e6)).rejects.toThrow(
+      /one per path/,
+    );
+    setJpegDecoder('sharp');
+    try {
+      expect(await decodeFilesFast(paths.slice(0, 1), Uint32Array.from([0]), out, 'cover', 1e8, 1e6)).toBeUndefined();
+    } finally {
+      setJpegDecoder('auto');
+    }
   });
 
   it('an import gives the same dataset, within a few levels, with either decoder, and a cache per decoder', async () => {
