@@ -14,6 +14,8 @@ export interface NativeData {
   lstatFiles(paths: readonly (string | Buffer)[], from: number, to: number): Promise<Float64Array>;
   /** dst row i = src row rows[from + i] for i < count (rows of rowBytes bytes); every index checked first. */
   gatherRows(src: Uint8Array, rowBytes: number, rows: Uint32Array, from: number, count: number, dst: Uint8Array): void;
+  /** out[at + k] = zlib's CRC-32 of row `row + k` of src (rows of rowBytes bytes), k < count. */
+  crc32Rows(src: Uint8Array, rowBytes: number, row: number, count: number, out: Uint32Array, at: number): void;
 }
 
 let native: NativeData | null | undefined;
@@ -28,7 +30,8 @@ export function nativeData(): NativeData | null {
     if (
       typeof addon.adviseHugePages === 'function' &&
       typeof addon.lstatFiles === 'function' &&
-      typeof addon.gatherRows === 'function'
+      typeof addon.gatherRows === 'function' &&
+      typeof addon.crc32Rows === 'function'
     )
       native = addon as NativeData;
   } catch {

@@ -24,14 +24,27 @@
  * SharedArrayBuffer; V8 copies out of shared memory with relaxed-atomic word copies, so JS's
  * TypedArray.set took 1-6 us per row (the larger the set, the worse), memcpy 0.3-1.4 us.
  * gatherRows(src, rowBytes, rows, from, count, dst): dst row i = src row rows[from + i], i < count.
- * Every index is checked before anything is copied (RangeError names the first bad one). */
+ * Every index is checked before anything is copied (RangeError names the first bad one).
+ *
+ * 4. crc32Rows. The cache checks each 12 KiB vector against its CRC-32 (zlib's). zlib.crc32 from JS
+ * ran at ~3 GB/s plus ~3 us per call: ~4-7 ms of the main thread per 1,000 re-opened images, the
+ * longest part of a re-open once the reads are fast. crc32Rows(src, rowBytes, row, count, out, at):
+ * out[at + k] = CRC-32 of row `row + k`, with PCLMULQDQ folding where the CPU has it (13 GB/s
+ * measured, the Intel/Linux crc32-pclmul method and constants), else a byte table. */
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include "kernels.h"
+
+#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__)
+#include <immintrin.h>
+#define CRC_PCLMUL 1
+#endif
 
 #if defined(__linux__) || defined(__APPLE__)
 #include <sys/mman.h>
@@ -314,12 +327,130 @@ static napi_value js_lstat_files(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+static uint32_t crc_table[256];
+static int crc_use_pclmul;
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void) {
+  for (uint32_t n = 0; n < 256; n++) {
+    uint32_t c = n;
+    for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    crc_table[n] = c;
+  }
+#if defined(CRC_PCLMUL)
+  __builtin_cpu_init();
+  crc_use_pclmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
+#endif
+}
+
+/* The reflected CRC-32 register after `n` more bytes (no pre/post inversion). */
+static uint32_t crc_bytes(uint32_t c, const uint8_t *p, size_t n) {
+  while (n--) c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+  return c;
+}
+
+#if defined(CRC_PCLMUL)
+/* Same register update for len >= 64, len a multiple of 16: four 128-bit lanes folded 64 bytes at a
+ * time, folded into one, then reduced 128 -> 64 -> 32 bits and a Barrett reduction. */
+__attribute__((target("pclmul,sse4.1"))) static uint32_t crc_pclmul(uint32_t crc, const uint8_t *buf, size_t len) {
+  const __m128i k1k2 = _mm_set_epi64x(0x00000001c6e41596LL, 0x0000000154442bd4LL);
+  const __m128i k3k4 = _mm_set_epi64x(0x00000000ccaa009eLL, 0x00000001751997d0LL);
+  const __m128i k5 = _mm_set_epi64x(0, 0x0000000163cd6124LL);
+  const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+  const __m128i poly = _mm_set_epi64x(0x00000001F7011641LL, 0x00000001DB710641LL);
+  __m128i x1 = _mm_loadu_si128((const __m128i *)buf), x2 = _mm_loadu_si128((const __m128i *)(buf + 16));
+  __m128i x3 = _mm_loadu_si128((const __m128i *)(buf + 32)), x4 = _mm_loadu_si128((const __m128i *)(buf + 48));
+  x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)crc));
+  buf += 64, len -= 64;
+  while (len >= 64) {
+    const __m128i h1 = _mm_clmulepi64_si128(x1, k1k2, 0x11), h2 = _mm_clmulepi64_si128(x2, k1k2, 0x11);
+    const __m128i h3 = _mm_clmulepi64_si128(x3, k1k2, 0x11), h4 = _mm_clmulepi64_si128(x4, k1k2, 0x11);
+    x1 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x1, k1k2, 0x00), h1), _mm_loadu_si128((const __m128i *)buf));
+    x2 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x2, k1k2, 0x00), h2),
+                       _mm_loadu_si128((const __m128i *)(buf + 16)));
+    x3 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x3, k1k2, 0x00), h3),
+                       _mm_loadu_si128((const __m128i *)(buf + 32)));
+    x4 = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(x4, k1k2, 0x00), h4),
+                       _mm_loadu_si128((const __m128i *)(buf + 48)));
+    buf += 64, len -= 64;
+  }
+#define CRC_FOLD(a, b)                                                                                     \
+  do {                                                                                                     \
+    const __m128i hi_ = _mm_clmulepi64_si128(a, k3k4, 0x11);                                               \
+    a = _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(a, k3k4, 0x00), hi_), b);                         \
+  } while (0)
+  CRC_FOLD(x1, x2);
+  CRC_FOLD(x1, x3);
+  CRC_FOLD(x1, x4);
+  for (; len >= 16; buf += 16, len -= 16) CRC_FOLD(x1, _mm_loadu_si128((const __m128i *)buf));
+#undef CRC_FOLD
+  x1 = _mm_xor_si128(_mm_srli_si128(x1, 8), _mm_clmulepi64_si128(k3k4, x1, 0x01)); /* 128 -> 64 */
+  __m128i t = _mm_srli_si128(x1, 4);                                                  /* 64 -> 32 */
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), k5, 0x00), t);
+  t = x1; /* Barrett reduction */
+  x1 = _mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x10);
+  x1 = _mm_xor_si128(_mm_clmulepi64_si128(_mm_and_si128(x1, mask32), poly, 0x00), t);
+  return (uint32_t)_mm_extract_epi32(x1, 1);
+}
+#endif
+
+/* zlib's crc32(0, p, n). */
+static uint32_t crc32_of(const uint8_t *p, size_t n) {
+  uint32_t c = 0xffffffffu;
+#if defined(CRC_PCLMUL)
+  if (crc_use_pclmul && n >= 64) {
+    const size_t m = n & ~(size_t)15;
+    c = crc_pclmul(c, p, m);
+    p += m, n -= m;
+  }
+#endif
+  return ~crc_bytes(c, p, n);
+}
+
+static napi_value js_crc32_rows(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  void *src = NULL, *out = NULL;
+  size_t src_len = 0, out_len = 0;
+  napi_typedarray_type t_src, t_out;
+  double d[4];
+  bool a = false, b = false;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6 ||
+      napi_is_typedarray(env, argv[0], &a) != napi_ok || napi_is_typedarray(env, argv[4], &b) != napi_ok || !a || !b ||
+      napi_get_typedarray_info(env, argv[0], &t_src, &src_len, &src, NULL, NULL) != napi_ok ||
+      napi_get_typedarray_info(env, argv[4], &t_out, &out_len, &out, NULL, NULL) != napi_ok ||
+      t_src != napi_uint8_array || t_out != napi_uint32_array || napi_get_value_double(env, argv[1], &d[0]) != napi_ok ||
+      napi_get_value_double(env, argv[2], &d[1]) != napi_ok || napi_get_value_double(env, argv[3], &d[2]) != napi_ok ||
+      napi_get_value_double(env, argv[5], &d[3]) != napi_ok) {
+    napi_throw_type_error(env, NULL,
+                          "catnet native crc32Rows: expected (src: Uint8Array, rowBytes, row, count, out: "
+                          "Uint32Array, at)");
+    return NULL;
+  }
+  for (int k = 0; k < 4; k++)
+    if (!(d[k] >= 0 && d[k] <= 9007199254740991.0 && d[k] == (double)(size_t)d[k])) {
+      napi_throw_range_error(env, NULL, "catnet native crc32Rows: sizes must be non-negative integers");
+      return NULL;
+    }
+  const size_t row_bytes = (size_t)d[0], row = (size_t)d[1], count = (size_t)d[2], at = (size_t)d[3];
+  if (row_bytes == 0 || row > src_len / row_bytes || count > src_len / row_bytes - row || at > out_len ||
+      count > out_len - at) {
+    napi_throw_range_error(env, NULL, "catnet native crc32Rows: rows outside src, or out too short");
+    return NULL;
+  }
+  pthread_once(&crc_once, crc_init);
+  for (size_t k = 0; k < count; k++)
+    ((uint32_t *)out)[at + k] = crc32_of((const uint8_t *)src + (row + k) * row_bytes, row_bytes);
+  return NULL;
+}
+
 /* Adds this file's functions to the addon's exports; 0 when that failed (an exception is pending). */
 int catnet_memory_register(napi_env env, napi_value exports) {
   const napi_property_descriptor methods[] = {
       {"adviseHugePages", NULL, js_advise_huge_pages, NULL, NULL, NULL, napi_enumerable, NULL},
       {"lstatFiles", NULL, js_lstat_files, NULL, NULL, NULL, napi_enumerable, NULL},
       {"gatherRows", NULL, js_gather_rows, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"crc32Rows", NULL, js_crc32_rows, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   return napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods) == napi_ok;
 }

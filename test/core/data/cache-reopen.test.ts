@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importFolders } from '../../../src-core/data/import.js';
 import { nativeData, useNativeData } from '../../../src-core/data/native-data.js';
@@ -56,6 +57,32 @@ describe('native lstatFiles', () => {
     expect(await native!.lstatFiles(paths, 2, 2)).toHaveLength(0);
     expect(() => native!.lstatFiles(paths, 2, paths.length + 1)).toThrow(RangeError);
     expect(() => native!.lstatFiles('x' as unknown as string[], 0, 0)).toThrow(TypeError);
+  });
+});
+
+describe('native crc32Rows', () => {
+  it.skipIf(!native)("gives zlib's CRC-32 of every row, for row sizes around the 16/64-byte folding steps", () => {
+    const bytes = new Uint8Array(new SharedArrayBuffer(40_000));
+    let x = 12345;
+    for (let i = 0; i < bytes.length; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      bytes[i] = x >>> 24;
+    }
+    for (const rowBytes of [1, 15, 16, 17, 63, 64, 65, 79, 80, 127, 128, 1000, 12288]) {
+      const rows = Math.floor(bytes.length / rowBytes);
+      const count = Math.min(rows - 1, 7);
+      const out = new Uint32Array(count + 2).fill(0xdeadbeef);
+      native!.crc32Rows(bytes, rowBytes, 1, count, out, 2);
+      expect([...out.subarray(0, 2)]).toEqual([0xdeadbeef, 0xdeadbeef]);
+      for (let k = 0; k < count; k++)
+        expect(out[2 + k], `rowBytes ${rowBytes} row ${1 + k}`).toBe(
+          crc32(bytes.subarray((1 + k) * rowBytes, (2 + k) * rowBytes)),
+        );
+    }
+    const out = new Uint32Array(4);
+    expect(() => native!.crc32Rows(bytes, 12288, 3, 2, out, 0)).toThrow(RangeError); // past the end of src
+    expect(() => native!.crc32Rows(bytes, 100, 0, 4, out, 1)).toThrow(RangeError); // out too short
+    expect(() => native!.crc32Rows(bytes, 0, 0, 1, out, 0)).toThrow(RangeError);
   });
 });
 
