@@ -4,10 +4,11 @@
 
 import { availableParallelism } from 'node:os';
 import { loadImageFile } from '../src-core/data/images.js';
+import { loadImages } from '../src-core/data/load-images.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { networkConfig } from '../src-core/nn/config.js';
 import { initializeParameters } from '../src-core/nn/init.js';
-import { type Model, N_X } from '../src-core/nn/model.js';
+import type { Model } from '../src-core/nn/model.js';
 import { Network } from '../src-core/nn/network.js';
 import { predictProbabilities } from '../src-core/nn/predict.js';
 import { median, nowMs, quantile } from './stats.js';
@@ -38,14 +39,11 @@ export function courseModel(): Model {
   };
 }
 
-/** Decodes every file with `concurrency` in flight (sharp works on libuv's thread pool); rows in file order. */
+/** The folder through the loader `catnet predict` uses (loadImages: batched fast JPEG path); rows in file order. */
 async function loadFolder(files: readonly string[], concurrency: number): Promise<Uint8Array> {
-  const pixels = new Uint8Array(files.length * N_X);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < files.length; i = next++) pixels.set(await loadImageFile(files[i]), i * N_X);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const { pixels, rejected } = await loadImages(files, 'cover', concurrency);
+  if (rejected.length > 0)
+    throw new Error(`inference bench: ${files[rejected[0].index]} was rejected (${rejected[0].message})`);
   return pixels;
 }
 

@@ -7,8 +7,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import { scanFolder } from '../data/folders.js';
-import { loadImageFile } from '../data/images.js';
-import { ImageRejected } from '../data/reasons.js';
+import { loadImages } from '../data/load-images.js';
 import { N_X } from '../nn/model.js';
 import { loadClassifierFile } from '../onnx/model-file.js';
 import type { OnnxClassifier } from '../onnx/runtime.js';
@@ -30,8 +29,6 @@ interface Skip {
 
 /** Images decoded and classified per step: bounds memory for folders of any size. */
 const BATCH = 256;
-/** Images decoded concurrently (sharp runs them on its own threads). */
-const CONCURRENCY = 4;
 
 /** Runs the command; returns the process exit code (0 = at least one image classified). */
 export async function runPredict(
@@ -116,7 +113,7 @@ async function listFiles(inputs: string[], skipped: Skip[]): Promise<Array<{ fsP
     try {
       isDir = (await stat(input)).isDirectory();
     } catch {
-      // a missing path is reported by loadImageFile with its reason
+      // a missing path is reported by the loader with its reason
     }
     if (!isDir) {
       files.push({ fsPath: input, path: input });
@@ -134,27 +131,12 @@ async function loadBatch(
   resize: 'cover' | 'fill' | 'contain',
   skipped: Skip[],
 ): Promise<Array<{ file: string; pixels: Uint8Array }>> {
-  const results: Array<{ file: string; pixels?: Uint8Array; skip?: Skip }> = new Array(batch.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < batch.length) {
-      const i = next++;
-      const { fsPath, path } = batch[i];
-      try {
-        results[i] = { file: path, pixels: await loadImageFile(fsPath, { resize }) };
-      } catch (e) {
-        const reason = e instanceof ImageRejected ? e.reason : 'unreadable';
-        results[i] = { file: path, skip: { file: path, reason, message: e instanceof Error ? e.message : String(e) } };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const loaded: Array<{ file: string; pixels: Uint8Array }> = [];
-  for (const r of results) {
-    if (r.skip) skipped.push(r.skip);
-    else if (r.pixels) loaded.push({ file: r.file, pixels: r.pixels });
-  }
-  return loaded;
+  const { pixels, accepted, rejected } = await loadImages(
+    batch.map((f) => f.fsPath),
+    resize,
+  );
+  for (const r of rejected) skipped.push({ file: batch[r.index].path, reason: r.reason, message: r.message });
+  return accepted.map((k, row) => ({ file: batch[k].path, pixels: pixels.subarray(row * N_X, (row + 1) * N_X) }));
 }
 
 /** Accuracy over files whose parent folder is named like a class (e.g. test/cat, test/non-cat). */

@@ -49,11 +49,17 @@ export function cacheVerdict(entry: CacheEntry | undefined, fsPath: string | Buf
     : { hit: entry, fromCache: true, stat, crc: entry.crc };
 }
 
-/** Reads (regular files only, no symlinks) and preprocesses one file. */
-export async function decodeFile(
-  fsPath: string | Buffer,
-  opts: { resize: ResizeMode; maxPixels: number; maxBytes: number },
-): Promise<TaskResult> {
+/** How files are decoded: preprocessing, limits, and whether a symlink is read (default: refused). */
+export interface DecodeOptions {
+  resize: ResizeMode;
+  maxPixels: number;
+  maxBytes: number;
+  /** true: a path that is a symlink is read through it (files named by the user); default false (folder imports). */
+  followSymlinks?: boolean;
+}
+
+/** Reads (regular files only; symlinks as opts says) and preprocesses one file. */
+export async function decodeFile(fsPath: string | Buffer, opts: DecodeOptions): Promise<TaskResult> {
   let stat: TaskResult['stat'];
   try {
     // Plain JPEGs: read and decoded in one native job; anything else (or any problem) below.
@@ -65,7 +71,10 @@ export async function decodeFile(
         stat: { size: fast.size, mtimeMs: fast.mtimeMs },
         crc: crc32(fast.vector),
       };
-    const read = await readImageBytes(fsPath, { maxBytes: opts.maxBytes, followSymlinks: false });
+    const read = await readImageBytes(fsPath, {
+      maxBytes: opts.maxBytes,
+      followSymlinks: opts.followSymlinks ?? false,
+    });
     stat = { size: read.size, mtimeMs: read.mtimeMs };
     const vector = await preprocessImage(read.bytes, { resize: opts.resize, maxPixels: opts.maxPixels });
     return { vector, fromCache: false, stat, crc: crc32(vector) };
@@ -96,7 +105,7 @@ export async function decodeInto(
   fsPaths: readonly (string | Buffer)[],
   rows: readonly number[],
   pixels: Uint8Array,
-  opts: { resize: ResizeMode; maxPixels: number; maxBytes: number },
+  opts: DecodeOptions,
   concurrency: number,
   onResult: (k: number, result: TaskResult) => void,
   signal?: AbortSignal,
