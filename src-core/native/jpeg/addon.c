@@ -234,6 +234,24 @@ static char *path_arg(napi_env env, napi_value v) {
   return path;
 }
 
+/* The (fit, maxPixels, maxBytes) arguments every file entry point takes; throws and returns 0 when bad. */
+static int limits_args(napi_env env, const napi_value *v, const char *fn, int32_t *fit, double *max_pixels,
+                       double *max_bytes) {
+  char msg[160];
+  if (napi_get_value_int32(env, v[0], fit) != napi_ok || *fit < CN_FIT_COVER || *fit > CN_FIT_CONTAIN) {
+    snprintf(msg, sizeof msg, "catnet_jpeg %s: fit must be 0 (cover), 1 (fill) or 2 (contain)", fn);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  if (napi_get_value_double(env, v[1], max_pixels) != napi_ok || !(*max_pixels >= 0) ||
+      napi_get_value_double(env, v[2], max_bytes) != napi_ok || !(*max_bytes >= 0)) {
+    snprintf(msg, sizeof msg, "catnet_jpeg %s: maxPixels and maxBytes must be non-negative numbers", fn);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
 static napi_value decode_file64(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -241,11 +259,7 @@ static napi_value decode_file64(napi_env env, napi_callback_info info) {
     return throw_type(env, "catnet_jpeg decodeFile64: expected (path, fit, maxPixels, maxBytes)");
   int32_t fit;
   double max_pixels, max_bytes;
-  if (napi_get_value_int32(env, argv[1], &fit) != napi_ok || fit < CN_FIT_COVER || fit > CN_FIT_CONTAIN)
-    return throw_type(env, "catnet_jpeg decodeFile64: fit must be 0 (cover), 1 (fill) or 2 (contain)");
-  if (napi_get_value_double(env, argv[2], &max_pixels) != napi_ok || !(max_pixels >= 0) ||
-      napi_get_value_double(env, argv[3], &max_bytes) != napi_ok || !(max_bytes >= 0))
-    return throw_type(env, "catnet_jpeg decodeFile64: maxPixels and maxBytes must be non-negative numbers");
+  if (!limits_args(env, argv + 1, "decodeFile64", &fit, &max_pixels, &max_bytes)) return NULL;
   struct job *j = calloc(1, sizeof *j);
   if (!j) return throw_type(env, "catnet_jpeg decodeFile64: out of memory");
   j->path = path_arg(env, argv[0]);
@@ -342,11 +356,7 @@ static napi_value decode_files64(napi_env env, napi_callback_info info) {
       return throw_type(env, "catnet_jpeg decodeFiles64: a row is outside out");
   int32_t fit;
   double max_pixels, max_bytes;
-  if (napi_get_value_int32(env, argv[4], &fit) != napi_ok || fit < CN_FIT_COVER || fit > CN_FIT_CONTAIN)
-    return throw_type(env, "catnet_jpeg decodeFiles64: fit must be 0 (cover), 1 (fill) or 2 (contain)");
-  if (napi_get_value_double(env, argv[5], &max_pixels) != napi_ok || !(max_pixels >= 0) ||
-      napi_get_value_double(env, argv[6], &max_bytes) != napi_ok || !(max_bytes >= 0))
-    return throw_type(env, "catnet_jpeg decodeFiles64: maxPixels and maxBytes must be non-negative numbers");
+  if (!limits_args(env, argv + 4, "decodeFiles64", &fit, &max_pixels, &max_bytes)) return NULL;
   struct batch *b = calloc(1, sizeof *b);
   if (!b) return throw_type(env, "catnet_jpeg decodeFiles64: out of memory");
   b->n = n;

@@ -3,26 +3,14 @@
 // and elementwise ranges must give the reference's answer and the same bits for 1, 2 and 3 threads,
 // for every ISA this machine runs, also when calls of different splits follow each other quickly
 // (workers still finishing one job while the next is published).
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../../src-core/kernels/kernels.js';
-import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
+import { setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
+import { nativeUnderTest } from '../../helpers/native-kernels.js';
 
-let native: Kernels | undefined;
-try {
-  native = nativeKernels();
-} catch (error) {
-  console.warn(`native thread tests skipped: the addon is not built (${(error as Error).message})`);
-}
+const { native, isas, defaultIsa } = nativeUnderTest('native thread tests');
 const ref = referenceKernels();
-const isas = native ? (nativeInfo().supported.split(',') as ('avx512' | 'avx2' | 'neon' | 'scalar')[]) : [];
-const defaultIsa = native ? nativeInfo().isa : 'scalar';
-const defaultThreads = native ? nativeInfo().threads : 1;
-afterAll(() => {
-  if (!native) return;
-  setNativeIsa(defaultIsa);
-  setNativeThreads(defaultThreads);
-});
 
 /** Deterministic values in [lo, hi) (xorshift32). */
 function floats(size: number, seed: number, lo = -1, hi = 1): Float32Array {

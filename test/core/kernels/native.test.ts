@@ -3,40 +3,18 @@
 // the vector width, all transposes, beta = 0 over NaN, and subarray views at odd offsets.
 import { execFileSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KernelActivation, Kernels } from '../../../src-core/kernels/kernels.js';
-import {
-  kernelsAddonPath,
-  nativeInfo,
-  nativeKernels,
-  setNativeIsa,
-  setNativeThreads,
-} from '../../../src-core/kernels/native.js';
+import { kernelsAddonPath, setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import { networkConfig } from '../../../src-core/nn/config.js';
 import { initializeParameters } from '../../../src-core/nn/init.js';
 import { ACTIVATIONS, type Activation } from '../../../src-core/nn/model.js';
 import { Network } from '../../../src-core/nn/network.js';
+import { nativeUnderTest } from '../../helpers/native-kernels.js';
 
-let native: Kernels | undefined;
-let loadError = '';
-try {
-  native = nativeKernels();
-} catch (error) {
-  loadError = (error as Error).message;
-  console.warn(
-    `native kernels tests skipped: the addon is not built (${loadError}); run node scripts/build-native.mjs`,
-  );
-}
+const { native, isas, defaultIsa, defaultThreads } = nativeUnderTest('native kernels tests');
 const ref = referenceKernels();
-const isas = native ? (nativeInfo().supported.split(',') as ('avx512' | 'avx2' | 'neon' | 'scalar')[]) : [];
-const defaultIsa = native ? nativeInfo().isa : 'scalar';
-const defaultThreads = native ? nativeInfo().threads : 1;
-afterAll(() => {
-  if (!native) return;
-  setNativeIsa(defaultIsa);
-  setNativeThreads(defaultThreads);
-});
 
 /** Deterministic xorshift32 stream in [0, 1). */
 function rng(seed: number): () => number {
