@@ -4,8 +4,8 @@
  * 64x64 ('cover' centre crop, 'fill' stretch, 'contain' black letterbox).
  *
  * It deliberately handles only the common case and returns a reason for everything else (CMYK, ICC
- * profiles other than sRGB, libjpeg warnings such as truncated data, too many pixels, a crop smaller than 64 pixels):
- * the caller then decodes with sharp, which produces the colour-managed result or the user-facing
+ * profiles other than sRGB, libjpeg warnings such as truncated data, too many pixels, a crop smaller
+ * than 64 pixels, more than 256 progressive scans): the caller then decodes with sharp, which produces the colour-managed result or the user-facing
  * error. It never longjmps out of this file and never writes outside `out` (N_X bytes). */
 #include "jpeg64.h"
 
@@ -222,9 +222,9 @@ static int resample(const uint8_t *img, int w, int h, int w0, int h0, int o, int
     }
     uint8_t *q = out + ((size_t)(oy + i) * S + ox) * 3;
     for (int j = 0; j < ow; j++) {
-      const float *kx = wx + j * MAX_TAPS, *v = V + (fx[j] - x_lo) * 3;
+      const float *kw = wx + j * MAX_TAPS, *v = V + (fx[j] - x_lo) * 3;
       float r = 0.5f, g = 0.5f, b = 0.5f;
-      for (int c = 0; c < nx[j]; c++, v += 3) r += kx[c] * v[0], g += kx[c] * v[1], b += kx[c] * v[2];
+      for (int c = 0; c < nx[j]; c++, v += 3) r += kw[c] * v[0], g += kw[c] * v[1], b += kw[c] * v[2];
       q[j * 3] = r >= 255 ? 255 : (uint8_t)r; /* r >= 0.5: the sums of non-negative terms */
       q[j * 3 + 1] = g >= 255 ? 255 : (uint8_t)g;
       q[j * 3 + 2] = b >= 255 ? 255 : (uint8_t)b;
