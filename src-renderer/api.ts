@@ -95,12 +95,5 @@ function browserClient(): CatnetApi {
   return api as CatnetApi;
 }
 
-let chosen: CatnetApi | undefined;
-
 /** The API for this page: the preload's bridge in Electron, else the browser-mode client. */
-export function getApi(): CatnetApi {
-  chosen ??= window.catnet ?? browserClient();
-  return chosen;
-}
-
-export const api: CatnetApi = getApi();
+export const api: CatnetApi = window.catnet ?? browserClient();
