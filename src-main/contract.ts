@@ -14,7 +14,6 @@ export type Role = z.infer<typeof Role>;
 export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
 export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
 export const OptimizerName = z.enum(['gd', 'momentum', 'adam']);
-export const ResizeName = z.enum(['cover', 'fill', 'contain']);
 
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
