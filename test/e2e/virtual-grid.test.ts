@@ -4,6 +4,7 @@
 // thumbnails are fetched for visible images only, in batches the API accepts.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type TrainSettings } from '../../src-main/contract.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
@@ -12,22 +13,10 @@ if (chromiumMissing) console.warn(chromiumMissing);
 
 const TOTAL = 10_000;
 
-/** Runs in the page before the app: a minimal CatnetApi with TOTAL images in 'train-positive'. */
-function fakeApi(total: number): void {
+/** Runs in the page before the app: a minimal CatnetApi with `total` images in 'train-positive'. */
+function fakeApi({ total, settings }: { total: number; settings: TrainSettings }): void {
   const calls: number[][] = [];
   const counts = { 'train-positive': total, 'train-negative': 3, 'test-positive': 0, 'test-negative': 0 };
-  const settings = {
-    hiddenLayers: [20, 7, 5],
-    activation: 'relu',
-    init: 'course',
-    learningRate: 0.0075,
-    iterations: 2500,
-    batchSize: 0,
-    optimizer: 'gd',
-    l2: 0,
-    validationFraction: 0,
-    seed: 1,
-  };
   const project = {
     classNames: ['Cat', 'Not cat'],
     folders: [],
@@ -81,7 +70,7 @@ describe.skipIf(chromiumMissing !== null)('virtual thumbnail grid in chromium', 
     const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
-    await page.addInitScript(fakeApi, TOTAL);
+    await page.addInitScript(fakeApi, { total: TOTAL, settings: DEFAULT_SETTINGS });
     await page.goto(server.url);
     const grid = page.getByTestId('grid-train-positive');
     await expect.poll(() => page.getByTestId('count-train-positive').textContent()).toBe('10,000 images');
