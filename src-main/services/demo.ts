@@ -10,7 +10,13 @@ export const DEMO_CLASS_NAMES: [string, string] = ['warm blobs', 'cool stripes']
 const SIZE = 64;
 
 type Rgb = [number, number, number];
-const clamp = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
+
+/** Writes colour `c` at (x, y) plus one noise value in [-10, 10) shared by the 3 channels, clamped to 0..255. */
+function putNoisy(pixels: Buffer, x: number, y: number, c: Rgb, rand: () => number): void {
+  const i = (y * SIZE + x) * 3;
+  const noise = (rand() - 0.5) * 20;
+  for (let k = 0; k < 3; k++) pixels[i + k] = Math.max(0, Math.min(255, Math.round(c[k] + noise)));
+}
 
 /** Warm blobs: 2-5 red/orange/yellow discs with soft edges on a light warm background. */
 function warmBlobs(rand: () => number): Buffer {
@@ -30,11 +36,7 @@ function warmBlobs(rand: () => number): Buffer {
         const w = Math.max(0, Math.min(1, (b.r - d) / 3));
         c = [c[0] * (1 - w) + b.color[0] * w, c[1] * (1 - w) + b.color[1] * w, c[2] * (1 - w) + b.color[2] * w];
       }
-      const i = (y * SIZE + x) * 3;
-      const noise = (rand() - 0.5) * 20;
-      pixels[i] = clamp(c[0] + noise);
-      pixels[i + 1] = clamp(c[1] + noise);
-      pixels[i + 2] = clamp(c[2] + noise);
+      putNoisy(pixels, x, y, c, rand);
     }
   return pixels;
 }
@@ -51,11 +53,7 @@ function coolStripes(rand: () => number): Buffer {
     for (let x = 0; x < SIZE; x++) {
       const t = (x * Math.cos(angle) + y * Math.sin(angle) + phase) / period;
       const c = t - Math.floor(t) < 0.5 ? a : b;
-      const i = (y * SIZE + x) * 3;
-      const noise = (rand() - 0.5) * 20;
-      pixels[i] = clamp(c[0] + noise);
-      pixels[i + 1] = clamp(c[1] + noise);
-      pixels[i + 2] = clamp(c[2] + noise);
+      putNoisy(pixels, x, y, c, rand);
     }
   return pixels;
 }
