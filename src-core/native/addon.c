@@ -32,35 +32,31 @@ static int get_args(napi_env env, napi_callback_info info, size_t want, napi_val
   return 1;
 }
 
+/* TypeError "catnet native <method>: <name> must be <must>"; returns 0. */
+static int fail_arg(napi_env env, const char *method, const char *name, const char *must) {
+  char what[96];
+  snprintf(what, sizeof what, "%s must be %s", name, must);
+  return fail(env, 1, method, what);
+}
+
 static int get_size(napi_env env, napi_value v, const char *method, const char *name, size_t *out) {
   double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0 || d != floor(d)) {
-    char what[96];
-    snprintf(what, sizeof what, "%s must be a non-negative integer", name);
-    return fail(env, 1, method, what);
-  }
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0 || d != floor(d))
+    return fail_arg(env, method, name, "a non-negative integer");
   *out = (size_t)d;
   return 1;
 }
 
 static int get_float(napi_env env, napi_value v, const char *method, const char *name, float *out) {
   double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) {
-    char what[96];
-    snprintf(what, sizeof what, "%s must be a number", name);
-    return fail(env, 1, method, what);
-  }
+  if (napi_get_value_double(env, v, &d) != napi_ok) return fail_arg(env, method, name, "a number");
   *out = (float)d;
   return 1;
 }
 
 static int get_bool(napi_env env, napi_value v, const char *method, const char *name, int *out) {
   bool b;
-  if (napi_get_value_bool(env, v, &b) != napi_ok) {
-    char what[96];
-    snprintf(what, sizeof what, "%s must be a boolean", name);
-    return fail(env, 1, method, what);
-  }
+  if (napi_get_value_bool(env, v, &b) != napi_ok) return fail_arg(env, method, name, "a boolean");
   *out = b;
   return 1;
 }
@@ -74,11 +70,8 @@ static int get_array(napi_env env, napi_value v, napi_typedarray_type want, cons
   void *data;
   if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta ||
       napi_get_typedarray_info(env, v, &type, &length, &data, NULL, NULL) != napi_ok ||
-      !(type == want || (want == napi_uint8_array && type == napi_uint8_clamped_array))) {
-    char what[96];
-    snprintf(what, sizeof what, "%s must be a %s", name, want == napi_float32_array ? "Float32Array" : "Uint8Array");
-    return fail(env, 1, method, what);
-  }
+      !(type == want || (want == napi_uint8_array && type == napi_uint8_clamped_array)))
+    return fail_arg(env, method, name, want == napi_float32_array ? "a Float32Array" : "a Uint8Array");
   if (length < need) {
     char what[160];
     snprintf(what, sizeof what, "%s has %zu values but the sizes given need %zu", name, length, need);
@@ -243,7 +236,7 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   const char *me = "adamStep";
   napi_value v[MAX_ARGS];
   size_t size;
-  float f[7];
+  float f[6];
   void *p, *g, *vel, *s;
   static const char *names[] = {"lr", "b1", "b2", "c1", "c2", "eps"};
   if (!get_args(env, info, 11, v, me)) return NULL;
