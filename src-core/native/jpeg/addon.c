@@ -176,19 +176,24 @@ static napi_value queue(napi_env env, struct job *j, napi_async_execute_callback
   return promise;
 }
 
+/* The data pointer and length of a typed array of the given type; 0 when it is not one. */
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
+  bool is_ta = false;
+  napi_typedarray_type type;
+  napi_value ab;
+  size_t offset;
+  return napi_is_typedarray(env, v, &is_ta) == napi_ok && is_ta &&
+         napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) == napi_ok && type == want;
+}
+
 static napi_value decode64(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3)
     return throw_type(env, "catnet_jpeg decode64: expected (bytes, fit, maxPixels)");
-  bool is_ta = false;
-  napi_typedarray_type type;
-  size_t length, offset;
+  size_t length;
   void *data;
-  napi_value ab;
-  if (napi_is_typedarray(env, argv[0], &is_ta) != napi_ok || !is_ta ||
-      napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset) != napi_ok ||
-      type != napi_uint8_array)
+  if (!typed(env, argv[0], napi_uint8_array, &data, &length))
     return throw_type(env, "catnet_jpeg decode64: bytes must be a Uint8Array");
   int32_t fit;
   double max_pixels;
@@ -322,16 +327,6 @@ static void complete_batch(napi_env env, napi_status work_status, void *p) {
   napi_delete_reference(env, b->meta_ref);
   napi_delete_async_work(env, b->work);
   free_batch(b);
-}
-
-/* The data pointer and length of a typed array of the given type; 0 when it is not one. */
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
-  bool is_ta = false;
-  napi_typedarray_type type;
-  napi_value ab;
-  size_t offset;
-  return napi_is_typedarray(env, v, &is_ta) == napi_ok && is_ta &&
-         napi_get_typedarray_info(env, v, &type, length, data, &ab, &offset) == napi_ok && type == want;
 }
 
 static napi_value decode_files64(napi_env env, napi_callback_info info) {
