@@ -254,7 +254,7 @@ typedef struct {
   int op, kind;
   float *p, *v, *s;
   const float *g, *x, *y;
-  float f[7];
+  float f[6];
   size_t size;
 } elementwise_job;
 
