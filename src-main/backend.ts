@@ -158,7 +158,6 @@ export class Backend {
       images: () => this.library.all(),
       classNames: () => this.saved.classNames,
       backendLabel,
-      hasModel: () => this.models.model !== null,
       currentModel: () => this.models.model,
       finished: async (result: TrainResult, run: TrainingRunSummary) => {
         const info = modelInfo(result.model, 'trained');

@@ -73,9 +73,8 @@ export interface TrainingHost {
   images(): readonly LibraryImage[];
   classNames(): [string, string];
   backendLabel(): string;
-  hasModel(): boolean;
-  /** The model a run with settings.continueFromModel starts from (absent: continuing is refused). */
-  currentModel?(): Model | null;
+  /** The project's model: a run with settings.continueFromModel starts from it (null: continuing is refused). */
+  currentModel(): Model | null;
   /** The run finished with a usable model (completed, cancelled or early-stopped). */
   finished(result: TrainResult, run: TrainingRunSummary): Promise<void>;
   /** The run produced no usable model; the previous one stays. */
@@ -161,7 +160,7 @@ export class TrainingService {
 
   /** The current model, checked against the settings' network; throws saying what to change. */
   private modelToContinue(settings: TrainSettings): Model {
-    const model = this.host.currentModel?.() ?? null;
+    const model = this.host.currentModel();
     if (!model)
       throw new Error(
         'There is no current model to continue from: train one or open an .onnx file first, or untick "Continue from the current model"',
@@ -223,7 +222,7 @@ export class TrainingService {
       }
       // Stopped before any step: its parameters are the untrained initialisation; never let them
       // replace a trained model.
-      if (result.stopped === 'cancelled' && result.iterations === 0 && this.host.hasModel()) {
+      if (result.stopped === 'cancelled' && result.iterations === 0 && this.host.currentModel() !== null) {
         await this.host.failed(run, 'Training was stopped before its first iteration; the previous model is kept');
         return;
       }

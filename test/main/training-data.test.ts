@@ -49,7 +49,7 @@ function serviceWith(images: LibraryImage[]) {
       images: () => images,
       classNames: () => ['pos', 'neg'],
       backendLabel: () => 'test',
-      hasModel: () => false,
+      currentModel: () => null,
       finished: async (result) => {
         finished = result;
       },
