@@ -6,6 +6,7 @@
 #ifndef CATNET_KERNELS_H
 #define CATNET_KERNELS_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,25 @@ enum catnet_activation {
 
 /* g(z) = z for z > 0, else CATNET_LEAKY_SLOPE * z (LEAKY_SLOPE in src-core/nn/model.ts). */
 #define CATNET_LEAKY_SLOPE 0.01f
+
+/* g(z) for one value: the scalar kernels, and the scalar tails of the vector kernels. The sigmoid is
+ * the stable form (never overflows expf): e = e^-|z|; z >= 0: 1 / (1 + e), z < 0: e / (1 + e). */
+static inline float catnet_activate(int kind, float z) {
+  switch (kind) {
+    case CATNET_SIGMOID: {
+      const float e = expf(-fabsf(z));
+      return z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    }
+    case CATNET_TANH:
+      return tanhf(z);
+    case CATNET_RELU:
+      return z > 0.0f ? z : 0.0f;
+    case CATNET_LEAKY_RELU:
+      return z > 0.0f ? z : CATNET_LEAKY_SLOPE * z;
+    default:
+      return z;
+  }
+}
 
 /* One GEMM call: C (M, N) = alpha * op(A) op(B) + beta * C; beta == 0 overwrites C.
  * op(A)(i, k) = A[i * lda_i + k * lda_k] (the "nn" kernels accept any strides; the "nt" kernels

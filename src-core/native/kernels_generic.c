@@ -45,33 +45,12 @@ GEMM_NN_SCALAR(gemm_nn_u8, uint8_t, Bu)
 GEMM_NT_SCALAR(gemm_nt_f32, float, Bf)
 GEMM_NT_SCALAR(gemm_nt_u8, uint8_t, Bu)
 
-/* Stable sigmoid: never overflows exp(). */
-static float sigmoid(float z) {
-  const float e = expf(-fabsf(z));
-  return z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-}
-
-static float activate(int kind, float z) {
-  switch (kind) {
-    case CATNET_SIGMOID:
-      return sigmoid(z);
-    case CATNET_TANH:
-      return tanhf(z);
-    case CATNET_RELU:
-      return z > 0.0f ? z : 0.0f;
-    case CATNET_LEAKY_RELU:
-      return z > 0.0f ? z : CATNET_LEAKY_SLOPE * z;
-    default:
-      return z;
-  }
-}
-
 static void bias_activation(int kind, float *Z, float *A, const float *b, size_t m, size_t r0, size_t r1) {
   for (size_t i = r0; i < r1; i++) {
     for (size_t j = i * m; j < (i + 1) * m; j++) {
       const float z = Z[j] + b[i];
       Z[j] = z;
-      A[j] = activate(kind, z);
+      A[j] = catnet_activate(kind, z);
     }
   }
 }

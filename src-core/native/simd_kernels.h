@@ -87,24 +87,6 @@ static inline ALWAYS_INLINE vf vactivate(const int kind, vf z) {
   }
 }
 
-/* Scalar tails use the same formulas through one-lane libm calls. */
-static float sactivate(int kind, float z) {
-  switch (kind) {
-    case CATNET_SIGMOID: {
-      const float e = expf(-fabsf(z));
-      return z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-    }
-    case CATNET_TANH:
-      return tanhf(z);
-    case CATNET_RELU:
-      return z > 0.0f ? z : 0.0f;
-    case CATNET_LEAKY_RELU:
-      return z > 0.0f ? z : CATNET_LEAKY_SLOPE * z;
-    default:
-      return z;
-  }
-}
-
 static inline ALWAYS_INLINE void bias_activation_rows(const int kind, float *Z, float *A, const float *b, size_t m,
                                                       size_t r0, size_t r1) {
   for (size_t i = r0; i < r1; i++) {
@@ -118,7 +100,7 @@ static inline ALWAYS_INLINE void bias_activation_rows(const int kind, float *Z, 
     }
     for (; j < m; j++) {
       z[j] += b[i];
-      a[j] = sactivate(kind, z[j]);
+      a[j] = catnet_activate(kind, z[j]); /* the scalar kernels' formula */
     }
   }
 }
