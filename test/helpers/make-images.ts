@@ -46,16 +46,18 @@ export const makeJpeg = (w: number, h: number, seed: number, quality = 85) =>
 export const makePng = (w: number, h: number, seed: number, channels: 3 | 4 = 3) =>
   fromRaw(w, h, seed, channels).png().toBuffer();
 
-/** A PNG whose IHDR claims width x height (CRC correct) with one tiny IDAT: a decompression bomb header. */
-export function pngClaiming(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
+/** One PNG chunk: big-endian data length, type, data, CRC-32 of type + data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** An 8-bit RGB PNG whose IHDR says width x height and whose one IDAT chunk holds `idat` as given. */
+export function rgbPng(width: number, height: number, idat: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -63,10 +65,15 @@ export function pngClaiming(width: number, height: number): Buffer {
   ihdr[9] = 2; // RGB
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** A PNG whose IHDR claims width x height (CRC correct) with one tiny IDAT: a decompression bomb header. */
+export function pngClaiming(width: number, height: number): Buffer {
+  return rgbPng(width, height, Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
 }
 
 /** The bytes of a JPEG up to and including its SOS header: markers and tables, no scan data. */

@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CrashHarness, type HarnessOutcome, isContractOutcome } from '../helpers/crash-harness.js';
-import { animatedGif, fromRaw, makeJpeg, makePng, pngClaiming } from '../helpers/make-images.js';
+import { animatedGif, fromRaw, makeJpeg, makePng, pngChunk, pngClaiming } from '../helpers/make-images.js';
 import '../helpers/fuzz-seed.js';
 
 const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 150);
@@ -174,20 +174,12 @@ describe('image loader against hostile bytes (in a child process)', () => {
   });
 
   it('metadata bombs (zTXt and iCCP chunks inflating to 64 MB) do not stop the decoder', async () => {
-    const chunk = (type: string, data: Buffer) => {
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(data.length);
-      const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-      const crc = Buffer.alloc(4);
-      crc.writeUInt32BE(crc32(body));
-      return Buffer.concat([len, body, crc]);
-    };
     const z = deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
     const base = seeds.png!;
     const afterIhdr = 8 + 25;
     for (const extra of [
-      chunk('zTXt', Buffer.concat([Buffer.from('Comment\0\0'), z])),
-      chunk('iCCP', Buffer.concat([Buffer.from('icc\0\0'), z])),
+      pngChunk('zTXt', Buffer.concat([Buffer.from('Comment\0\0'), z])),
+      pngChunk('iCCP', Buffer.concat([Buffer.from('icc\0\0'), z])),
     ]) {
       const png = Buffer.concat([base.subarray(0, afterIhdr), extra, base.subarray(afterIhdr)]);
       const o = await harness.run({ kind: 'image', bytes: png });

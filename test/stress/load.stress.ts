@@ -8,12 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
+import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport, ProjectState, TrainSettings } from '../../src-main/contract.js';
 import { DEFAULT_SETTINGS } from '../../src-main/contract.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { rgbPng } from '../helpers/make-images.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
 
@@ -39,25 +40,7 @@ function png(warm: boolean, index: number): Buffer {
     }
     rows.push(row);
   }
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(64, 0);
-  ihdr.writeUInt32BE(64, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows), { level: 1 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return rgbPng(64, 64, deflateSync(Buffer.concat(rows), { level: 1 }));
 }
 
 function rssMb(pid: number): number {
