@@ -9,8 +9,6 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Dataset, type ImportProgress, importFolders, vectorToPng } from '../../src-core/data/index.js';
 import type { ImageEntry, ImportReport, Role } from '../contract.js';
 
-export const ROLES: readonly Role[] = ['train-positive', 'train-negative', 'test-positive', 'test-negative'];
-
 /** Label of a role's images: 1 = positive class (classNames[0]). */
 export const labelOf = (role: Role): 0 | 1 => (role.endsWith('-positive') ? 1 : 0);
 
