@@ -1,13 +1,14 @@
 // Section 1, Data: the image folders of each role, import progress and reports, class names, and
 // the per-role image grids.
 
-import type { AppEvent, ImportReport, Role } from '../../src-main/contract.js';
+import { type AppEvent, type ImportReport, Role } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
 import { ImageGridState } from './image-grid.svelte.js';
 
 type ImportProgress = Extract<AppEvent, { type: 'import-progress' }>;
 
-export const ROLES: readonly Role[] = ['train-positive', 'train-negative', 'test-positive', 'test-negative'];
+/** The four roles, in the contract's order. */
+export const ROLES: readonly Role[] = Role.options;
 
 export class DataState {
   reports = $state.raw<ImportReport[]>([]);
