@@ -16,6 +16,7 @@ import { Backend } from '../../src-main/backend.js';
 import { type AppEvent, DEFAULT_SETTINGS, type ProjectState, type TrainSettings } from '../../src-main/contract.js';
 import { LAST_MODEL_FILE } from '../../src-main/services/model.js';
 import type { StartTrainer } from '../../src-main/services/training.js';
+import { ok } from '../helpers/backend.js';
 
 type Mode = 'normal' | 'dies';
 
@@ -36,10 +37,6 @@ describe('training faults in the app (real worker)', () => {
         }
       });
     });
-  const ok = <T>(r: unknown): T => {
-    if (typeof r === 'object' && r !== null && 'error' in r) throw new Error(String((r as { error: string }).error));
-    return (r as { ok: T }).ok;
-  };
   const lastModelBytes = () => readFileSync(join(userData, LAST_MODEL_FILE));
 
   beforeAll(async () => {

@@ -11,15 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import type { ImportReport, ProjectState } from '../../src-main/contract.js';
 import { PROJECT_FILE } from '../../src-main/services/project.js';
+import { ok } from '../helpers/backend.js';
 import { makeJpeg, makePng } from '../helpers/make-images.js';
 import '../helpers/fuzz-seed.js';
 
 const RUNS = Math.min(Number(process.env.CATNET_FUZZ_RUNS ?? 20), 100);
-
-const ok = <T>(r: unknown): T => {
-  if (typeof r === 'object' && r !== null && 'error' in r) throw new Error(String((r as { error: string }).error));
-  return (r as { ok: T }).ok;
-};
 
 async function imageFolder(dir: string, n: number, seed: number): Promise<void> {
   mkdirSync(dir, { recursive: true });

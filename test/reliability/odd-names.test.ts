@@ -8,12 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import type { AppEvent, ImageEntry, ImportReport, ProjectState } from '../../src-main/contract.js';
+import { ok } from '../helpers/backend.js';
 import { makePng } from '../helpers/make-images.js';
-
-const ok = <T>(r: unknown): T => {
-  if (typeof r === 'object' && r !== null && 'error' in r) throw new Error(String((r as { error: string }).error));
-  return (r as { ok: T }).ok;
-};
 
 describe('hostile file names', () => {
   let root: string;
