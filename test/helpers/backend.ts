@@ -25,6 +25,13 @@ export function nextEvent(backend: Backend, type: AppEvent['type']): Promise<App
   });
 }
 
+/** A trainer that fails at once: for tests where no call may start real training work. */
+export const refusingTrainer: StartTrainer = () => ({
+  result: Promise.reject(new Error('stand-in trainer')),
+  cancel: () => undefined,
+  terminate: async () => undefined,
+});
+
 /** A trainer that runs the real train() in this thread, telling `onResult` what each run gave. */
 export function inProcessTrainer(onResult: (options: TrainOptions, result: TrainResult) => void): StartTrainer {
   return (data, options, onProgress) => {

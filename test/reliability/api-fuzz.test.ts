@@ -6,26 +6,19 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import { API_METHODS, type ApiResponse } from '../../src-main/contract.js';
-import type { RunningTrainer } from '../../src-main/services/training.js';
 import { startWebServer, type WebServer } from '../../src-main/web-server.js';
+import { refusingTrainer } from '../helpers/backend.js';
 import { makePng } from '../helpers/make-images.js';
 import '../helpers/fuzz-seed.js';
+import { raw } from '../helpers/raw-http.js';
 
 const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 150);
-
-/** A trainer that fails at once: no fuzz input may start real training work. */
-const refusingTrainer = (): RunningTrainer => ({
-  result: Promise.reject(new Error('stand-in trainer')),
-  cancel: () => undefined,
-  terminate: async () => undefined,
-});
 
 function isResponse(r: unknown): r is ApiResponse {
   if (typeof r !== 'object' || r === null) return false;
@@ -157,33 +150,6 @@ describe('API handlers against random payloads', () => {
     });
   });
 });
-
-interface RawResponse {
-  status: number;
-  body: string;
-}
-
-function raw(
-  port: number,
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
-): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
 
 describe('browser-mode endpoints against random requests', () => {
   let userData: string;

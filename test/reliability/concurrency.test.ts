@@ -9,16 +9,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import { DEFAULT_SETTINGS, type ProjectState } from '../../src-main/contract.js';
+import { refusingTrainer } from '../helpers/backend.js';
 import { makePng, writeFiles } from '../helpers/make-images.js';
 import '../helpers/fuzz-seed.js';
 
 const RUNS = Math.min(Number(process.env.CATNET_FUZZ_RUNS ?? 25), 60);
-
-const refusingTrainer = () => ({
-  result: Promise.reject(new Error('stand-in trainer')),
-  cancel: () => undefined,
-  terminate: async () => undefined,
-});
 
 describe('concurrent API calls', () => {
   let root: string;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import { refusingTrainer } from '../helpers/backend.js';
 import '../helpers/fuzz-seed.js';
 
 type Listener = (...args: unknown[]) => void;
@@ -202,11 +203,7 @@ describe('IPC handlers against random senders and payloads (stand-in electron mo
     const backend = await Backend.create({
       userData,
       transport: 'electron',
-      startTrainer: () => ({
-        result: Promise.reject(new Error('stand-in trainer')),
-        cancel: () => undefined,
-        terminate: async () => undefined,
-      }),
+      startTrainer: refusingTrainer,
     });
     const mainFrame = { url: rendererUrl() };
     const webContents = { mainFrame, send: () => undefined };
