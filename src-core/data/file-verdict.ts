@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import { N_X, type ResizeMode } from '../nn/model.js';
 import { type CacheEntry, isCacheableReason } from './cache.js';
 import { preprocessImage, readImageBytes } from './images.js';
-import { decodeFileFast, decodeFilesFast } from './jpeg-fast.js';
+import { decodeFilesFast } from './jpeg-fast.js';
 import { forEachParallel } from './parallel.js';
 import { fsErrorMessage, ImageRejected, type RejectReason, reasonForFsError } from './reasons.js';
 
@@ -58,19 +58,13 @@ export interface DecodeOptions {
   followSymlinks?: boolean;
 }
 
-/** Reads (regular files only; symlinks as opts says) and preprocesses one file. */
-export async function decodeFile(fsPath: string | Buffer, opts: DecodeOptions): Promise<TaskResult> {
+/**
+ * Reads (regular files only; symlinks as opts says) and preprocesses one file on the general path:
+ * for files the batched fast path has just handed over, or every file when it is off.
+ */
+async function decodeGeneral(fsPath: string | Buffer, opts: DecodeOptions): Promise<TaskResult> {
   let stat: TaskResult['stat'];
   try {
-    // Plain JPEGs: read and decoded in one native job; anything else (or any problem) below.
-    const fast = await decodeFileFast(fsPath, opts.resize, opts.maxPixels, opts.maxBytes);
-    if (fast)
-      return {
-        vector: fast.vector,
-        fromCache: false,
-        stat: { size: fast.size, mtimeMs: fast.mtimeMs },
-        crc: crc32(fast.vector),
-      };
     const read = await readImageBytes(fsPath, {
       maxBytes: opts.maxBytes,
       followSymlinks: opts.followSymlinks ?? false,
@@ -98,7 +92,7 @@ export async function decodeFile(fsPath: string | Buffer, opts: DecodeOptions): 
  * jobs in flight, calling onResult(k, result) as each file is done (result.row = rows[k] when it was
  * accepted; its vector is already in pixels). Plain JPEGs go in batches through the fast path (one
  * thread-pool job per batch, written straight into pixels); every file it hands over, and everything
- * when it is off, through decodeFile one by one. Once `signal` is aborted nothing more is started or
+ * when it is off, through decodeGeneral one by one. Once `signal` is aborted nothing more is started or
  * reported, and it rejects like forEachParallel.
  */
 export async function decodeInto(
@@ -114,7 +108,7 @@ export async function decodeInto(
   // Batches of up to 8, but small enough that a small import still spreads over every thread.
   const batch = Math.max(1, Math.min(8, Math.ceil(n / (4 * concurrency))));
   const general = async (k: number) => {
-    const r = await decodeFile(fsPaths[k], opts);
+    const r = await decodeGeneral(fsPaths[k], opts);
     if (r.vector) {
       pixels.set(r.vector, rows[k] * N_X);
       r.vector = undefined;

@@ -22,10 +22,10 @@ import { emptyPrefetched, prefetchVectors } from './cache-prefetch.js';
 import { pruneCache, touchCacheFiles } from './cache-prune.js';
 import { Dataset } from './dataset.js';
 import { findDuplicates } from './duplicates.js';
-import { decodeFile, decodeInto, type TaskResult } from './file-verdict.js';
+import { decodeInto, type TaskResult } from './file-verdict.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
 import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
-import { abortError, eventLoopBreather, forEachParallel } from './parallel.js';
+import { abortError, eventLoopBreather } from './parallel.js';
 import { sharedPixels } from './pixel-memory.js';
 import type { ImportReport } from './report.js';
 import { buildReport } from './report-builder.js';
@@ -158,7 +158,6 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     const rate = now > t ? ((done - d) * 1000) / (now - t) : 0;
     options.onProgress({ done, total, rate, folder: options.folders[folder].path });
   };
-  const decode = (fsPath: string | Buffer) => decodeFile(fsPath, { resize, maxPixels, maxBytes });
   // Every task owns the slot `i` of a shared buffer sized for all of them (pages never written cost no
   // memory); accepted slots are compacted into rows at the end, so decoded vectors are copied once and
   // dropped at once, and peak memory stays about one Dataset.
@@ -267,14 +266,14 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     warnings.push(`The image cache for ${scans[f].folder} was damaged (a vector failed its checksum); it was rebuilt.`);
     caches[f].loaded.status = 'corrupt';
     const redo = tasks.map((_t, i) => i).filter((i) => tasks[i].folder === f && results[i].hit);
-    await forEachParallel(
-      redo.length,
+    await decodeInto(
+      redo.map((i) => tasks[i].file.fsPath),
+      redo,
+      pixels,
+      { resize, maxPixels, maxBytes },
       concurrency,
-      async (k) => {
-        const i = redo[k];
-        const fresh = await decode(tasks[i].file.fsPath);
-        if (fresh.vector) pixels.set(fresh.vector, i * N_X);
-        results[i] = { ...fresh, vector: undefined, row: fresh.vector ? i : undefined };
+      (k, r) => {
+        results[redo[k]] = r;
       },
       signal,
     );
