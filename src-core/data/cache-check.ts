@@ -5,16 +5,8 @@
 // for a file, Node's lstatSync decides (cacheVerdict). Same verdicts either way.
 
 import type { CacheEntry } from './cache.js';
-import { cacheVerdict, type TaskResult } from './file-verdict.js';
+import { cachedResult, cacheVerdict, type TaskResult } from './file-verdict.js';
 import { nativeData } from './native-data.js';
-
-/** The verdict of a cache entry that still describes its file (same shape as cacheVerdict's). */
-function cachedResult(entry: CacheEntry): TaskResult {
-  const stat = { size: entry.size, mtimeMs: entry.mtimeMs };
-  return entry.reason
-    ? { reason: entry.reason, message: entry.message, fromCache: true, stat }
-    : { hit: entry, fromCache: true, stat, crc: entry.crc };
-}
 
 export type CacheCheck = (i: number, entry: CacheEntry | undefined) => TaskResult | undefined;
 

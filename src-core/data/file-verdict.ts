@@ -43,6 +43,11 @@ export function cacheVerdict(entry: CacheEntry | undefined, fsPath: string | Buf
   if (!entry) return undefined;
   const st = statIfPossible(fsPath);
   if (!st?.isFile() || st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) return undefined;
+  return cachedResult(entry);
+}
+
+/** The verdict of a cache entry that still describes its file (a fresh object each call). */
+export function cachedResult(entry: CacheEntry): TaskResult {
   const stat = { size: entry.size, mtimeMs: entry.mtimeMs };
   return entry.reason
     ? { reason: entry.reason, message: entry.message, fromCache: true, stat }
