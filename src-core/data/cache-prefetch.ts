@@ -9,7 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { N_X } from '../nn/model.js';
-import type { LoadedCache, VectorRun } from './cache.js';
+import { type LoadedCache, readRun, type VectorRun } from './cache.js';
 import { nativeData } from './native-data.js';
 
 /** Vectors per read (1.5 MB): a few reads for a small folder, and each CRC pass stays short. */
@@ -49,20 +49,10 @@ export async function prefetchVectors(
     fh = await fsp.open(file, 'r');
     const { size } = await fh.stat();
     if (size !== cache.vectorsOffset + cache.vectors * N_X) return;
-    const read = async ({ vector, row, count }: VectorRun) => {
+    const read = async (run: VectorRun) => {
+      const { vector, row, count } = run;
       if (vector + count > cache.vectors || (row + count) * N_X > pixels.length) throw new RangeError('run outside');
-      let done = 0;
-      const length = count * N_X;
-      while (done < length) {
-        const { bytesRead } = await fh!.read(
-          pixels,
-          row * N_X + done,
-          length - done,
-          cache.vectorsOffset + vector * N_X + done,
-        );
-        if (bytesRead === 0) throw new Error('the cache file is shorter than its header says');
-        done += bytesRead;
-      }
+      await readRun(fh!, cache, run, pixels);
     };
     let pending = read(chunks[0]);
     for (let c = 0; c < chunks.length; c++) {

@@ -173,22 +173,30 @@ export async function readCachedVectors(
   try {
     const { size } = await fh.stat();
     if (size !== cache.vectorsOffset + cache.vectors * N_X) throw new Error('the cache file changed while reading');
-    for (const r of runs) {
-      let done = 0;
-      const length = r.count * N_X;
-      while (done < length) {
-        const { bytesRead } = await fh.read(
-          pixels,
-          r.row * N_X + done,
-          length - done,
-          cache.vectorsOffset + r.vector * N_X + done,
-        );
-        if (bytesRead === 0) throw new Error('the cache file is shorter than its header says');
-        done += bytesRead;
-      }
-    }
+    for (const r of runs) await readRun(fh, cache, r, pixels);
   } finally {
     await fh.close().catch(() => {});
+  }
+}
+
+/** Reads one run from the open cache file `fh` straight into its rows of `pixels`. Throws on I/O errors. */
+export async function readRun(
+  fh: fsp.FileHandle,
+  cache: LoadedCache,
+  run: VectorRun,
+  pixels: Uint8Array,
+): Promise<void> {
+  let done = 0;
+  const length = run.count * N_X;
+  while (done < length) {
+    const { bytesRead } = await fh.read(
+      pixels,
+      run.row * N_X + done,
+      length - done,
+      cache.vectorsOffset + run.vector * N_X + done,
+    );
+    if (bytesRead === 0) throw new Error('the cache file is shorter than its header says');
+    done += bytesRead;
   }
 }
 
