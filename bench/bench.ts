@@ -5,9 +5,9 @@
 // `--child TASK` is internal: one measurement in a fresh process (see child.ts).
 
 import '../src-core/thread-pool-size.js'; // first: sizes libuv's thread pool before anything uses it
-import { renameSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { jpegDecoderInfo } from '../src-core/data/jpeg-fast.js';
+import { writeFileAtomic } from '../src-core/fsio/atomic.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { appVersion } from '../src-core/paths.js';
 import { replyToParent } from './child.js';
@@ -216,11 +216,7 @@ async function main(): Promise<void> {
     peers_skipped: peers && !('error' in peers) ? peers.skipped : [],
   });
   const json = JSON.stringify(result, null, 2);
-  if (o.out) {
-    const tmp = `${o.out}.tmp-${process.pid}`;
-    writeFileSync(tmp, `${json}\n`);
-    renameSync(tmp, o.out);
-  }
+  if (o.out) await writeFileAtomic(o.out, `${json}\n`);
   log(`done: ${targets.filter((t) => t.met).length} of ${targets.length} targets met`);
   // Exit once the JSON is flushed: a hung worker thread (reported above) must not keep the run alive.
   process.stdout.write(`${json}\n`, () => process.exit(0));
