@@ -2,7 +2,6 @@
 // token, Host and Origin checks, argument validation, static files with the CSP, server-sent events.
 
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,34 +10,7 @@ import { Backend } from '../../src-main/backend.js';
 import type { AppEvent } from '../../src-main/contract.js';
 import { CONTENT_SECURITY_POLICY } from '../../src-main/csp.js';
 import { startWebServer, type WebServer } from '../../src-main/web-server.js';
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** node:http, so the test controls Host and other headers fetch() will not let it set. */
-function raw(
-  port: number,
-  path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-) {
-  return new Promise<RawResponse>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+import { raw } from '../helpers/raw-http.js';
 
 describe('browser-mode web server', () => {
   let userData: string;
