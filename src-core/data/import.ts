@@ -80,6 +80,13 @@ function allocatePixels(m: number): Uint8Array {
   }
 }
 
+/** Appends vector -> row to `runs`, extending the last run when both follow on from it. */
+function addToRuns(runs: VectorRun[], vector: number, row: number): void {
+  const last = runs[runs.length - 1];
+  if (last && last.vector + last.count === vector && last.row + last.count === row) last.count++;
+  else runs.push({ vector, row, count: 1 });
+}
+
 /** Imports the folders (label 1 = positive). Throws only when cancelled; every file problem is reported. */
 export async function importFolders(options: ImportOptions): Promise<{ dataset: Dataset; report: ImportReport }> {
   const t0 = performance.now();
@@ -176,10 +183,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       const runs: VectorRun[] = [];
       tasks.forEach((t, i) => {
         const k = entryOf[i]?.vector;
-        if (t.folder !== f || k === undefined) return;
-        const last = runs[runs.length - 1];
-        if (last && last.vector + last.count === k && last.row + last.count === i) last.count++;
-        else runs.push({ vector: k, row: i, count: 1 });
+        if (t.folder === f && k !== undefined) addToRuns(runs, k, i);
       });
       return prefetchVectors(c.file, c.loaded, runs, pixels, prefetched, signal);
     }),
@@ -242,10 +246,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       const r = results[i];
       if (t.folder !== f || !r.hit) return;
       hits.push(r);
-      if (inSlot(i, r.hit.vector!)) return; // read and checksummed by the prefetch
-      const last = runs[runs.length - 1];
-      if (last && last.vector + last.count === r.hit.vector && last.row + last.count === r.row) last.count++;
-      else runs.push({ vector: r.hit.vector!, row: r.row!, count: 1 });
+      if (!inSlot(i, r.hit.vector!)) addToRuns(runs, r.hit.vector!, r.row!); // else read and checksummed by the prefetch
     });
     let readOk = true;
     try {
