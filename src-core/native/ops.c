@@ -226,12 +226,16 @@ static void bias_activation_part(void *ctx, size_t part, size_t parts) {
                             job->n * (part + 1) / parts);
 }
 
+/* Rows of an (n, m) operation in contiguous ranges, one part per range (one part when small). */
+static void run_rows(rows_job *job, catnet_part_fn fn) {
+  size_t parts = job->n * job->m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
+  if (parts > job->n) parts = job->n;
+  catnet_parallel_for(parts, fn, job);
+}
+
 void catnet_bias_activation(int kind, float *Z, float *A, const float *b, size_t n, size_t m) {
   rows_job job = {.isa = catnet_active_isa(), .kind = kind, .Z = Z, .A = A, .b = b, .n = n, .m = m};
-  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
-  if (parts > n) parts = n;
-  if (parts <= 1) job.isa->bias_activation(kind, Z, A, b, m, 0, n);
-  else catnet_parallel_for(parts, bias_activation_part, &job);
+  run_rows(&job, bias_activation_part);
 }
 
 static void row_sum_part(void *ctx, size_t part, size_t parts) {
@@ -242,10 +246,7 @@ static void row_sum_part(void *ctx, size_t part, size_t parts) {
 void catnet_row_sum(float *out, const float *X, size_t n, size_t m, float scale) {
   /* Z = out, b = X */
   rows_job job = {.isa = catnet_active_isa(), .Z = out, .b = X, .n = n, .m = m, .scale = scale};
-  size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
-  if (parts > n) parts = n;
-  if (parts <= 1) job.isa->row_sum(out, X, m, scale, 0, n);
-  else catnet_parallel_for(parts, row_sum_part, &job);
+  run_rows(&job, row_sum_part);
 }
 
 /* Elementwise kernels: contiguous chunks, boundaries on multiples of 64 values (whole cache lines). */
