@@ -5,34 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { getKernels } from '../../../src-core/kernels/select.js';
 import { type Model, N_X, type NetworkConfig } from '../../../src-core/nn/model.js';
-import { Random } from '../../../src-core/nn/random.js';
 import { exportOnnx } from '../../../src-core/onnx/export.js';
 import { importOnnx } from '../../../src-core/onnx/import.js';
 import { checkInitialModel } from '../../../src-core/train/initial-model.js';
-import type { TrainingData, TrainOptions, TrainResult } from '../../../src-core/train/options.js';
+import type { TrainOptions, TrainResult } from '../../../src-core/train/options.js';
 import { train } from '../../../src-core/train/train.js';
 import { trainInWorker } from '../../../src-core/train/trainer.js';
+import { separable } from '../../helpers/separable.js';
 
 const kernels = getKernels();
 
-/** m images of n_x = 12288 bytes; y = 1 when the first half of the pixels outweighs the second. */
-function images(m: number, seed: number): TrainingData {
-  const r = new Random(seed);
-  const X = new Uint8Array(m * N_X);
-  const Y = new Uint8Array(m);
-  for (let i = 0; i < m; i++) {
-    let d = 0;
-    for (let j = 0; j < N_X; j++) {
-      const v = r.below(256);
-      X[i * N_X + j] = v;
-      d += j < N_X / 2 ? v : -v;
-    }
-    Y[i] = d > 0 ? 1 : 0;
-  }
-  return { X, Y, m };
-}
-
-const data = images(24, 7);
+/** 24 images of n_x = 12288 bytes; y = 1 when the first half of the pixels outweighs the second. */
+const data = separable(24, 7, N_X);
 const options: TrainOptions = {
   hiddenLayers: [4],
   activation: 'relu',
