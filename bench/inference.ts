@@ -6,13 +6,10 @@ import { availableParallelism } from 'node:os';
 import { loadImageFile } from '../src-core/data/images.js';
 import { loadImages } from '../src-core/data/load-images.js';
 import { getKernels } from '../src-core/kernels/select.js';
-import { networkConfig } from '../src-core/nn/config.js';
-import { initializeParameters } from '../src-core/nn/init.js';
 import type { Model } from '../src-core/nn/model.js';
-import { Network } from '../src-core/nn/network.js';
 import { predictProbabilities } from '../src-core/nn/predict.js';
 import { median, nowMs, quantile } from './stats.js';
-import { COURSE_HIDDEN } from './train-workloads.js';
+import { courseNetwork } from './train-workloads.js';
 
 export interface InferenceResults {
   backend: string;
@@ -26,9 +23,8 @@ export interface InferenceResults {
   folder_concurrency: number;
 }
 
-export function courseModel(): Model {
-  const net = new Network(networkConfig(COURSE_HIDDEN, 'relu'), 1, getKernels());
-  initializeParameters(net.params, net.layerDims, 'course', 1);
+function courseModel(): Model {
+  const net = courseNetwork(1, getKernels());
   return {
     config: net.config,
     params: net.copyParameters(),

@@ -7,13 +7,9 @@ import { loadavg } from 'node:os';
 import type { Kernels } from '../src-core/kernels/kernels.js';
 import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../src-core/kernels/native.js';
 import { referenceKernels } from '../src-core/kernels/reference.js';
-import { networkConfig } from '../src-core/nn/config.js';
-import { initializeParameters } from '../src-core/nn/init.js';
 import { N_X } from '../src-core/nn/model.js';
-import { Network } from '../src-core/nn/network.js';
+import { courseNetwork, flopPerIteration, COURSE_HIDDEN as HIDDEN, COURSE_M as M_IMAGES } from './train-workloads.js';
 
-const HIDDEN = [20, 7, 5];
-const M_IMAGES = 209;
 const N1 = HIDDEN[0];
 
 export interface BenchKernelsOptions {
@@ -78,6 +74,7 @@ function workload() {
 
 type Data = ReturnType<typeof workload>;
 const LAYER1_FLOP = 2 * N1 * M_IMAGES * N_X;
+const ITERATION_FLOP = flopPerIteration([N_X, ...HIDDEN, 1], M_IMAGES);
 
 /** The two layer-1 products as the network calls them, plus float32 versions for comparison. */
 function layer1Shapes(k: Kernels, d: Data): Record<string, () => void> {
@@ -93,22 +90,13 @@ function layer1Shapes(k: Kernels, d: Data): Record<string, () => void> {
 
 /** One full-batch iteration as training runs it: forward + cost, backward, gradient-descent update. */
 function courseIteration(k: Kernels, d: Data): () => void {
-  const net = new Network(networkConfig(HIDDEN, 'relu'), M_IMAGES, k);
-  initializeParameters(net.params, net.layerDims, 'course', 1);
+  const net = courseNetwork(M_IMAGES, k);
   const v = new Float32Array(0);
   return () => {
     net.forwardCost(d.X, d.Y, M_IMAGES);
     net.backward(d.X, M_IMAGES);
     k.momentumStep(net.paramSlab, net.gradSlab, v, 0.0075, 0, net.paramSlab.length);
   };
-}
-
-/** Multiply-adds x 2 of one iteration: W A for every layer, dW for every layer, dA[l-1] for l >= 2. */
-function iterationFlop(): number {
-  const dims = [N_X, ...HIDDEN, 1];
-  let flop = 0;
-  for (let l = 1; l < dims.length; l++) flop += 2 * dims[l] * dims[l - 1] * M_IMAGES * (l === 1 ? 2 : 3);
-  return flop;
 }
 
 export async function benchKernels(options: BenchKernelsOptions = {}): Promise<object> {
@@ -127,7 +115,7 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<o
   const ref = referenceKernels();
   result.reference = {
     forward_gemmU8_transB: time(layer1Shapes(ref, d).forward_gemmU8_transB, LAYER1_FLOP, 0, 3),
-    iteration: time(courseIteration(ref, d), iterationFlop(), 0, 3),
+    iteration: time(courseIteration(ref, d), ITERATION_FLOP, 0, 3),
   };
 
   let native: Kernels;
@@ -151,7 +139,7 @@ export async function benchKernels(options: BenchKernelsOptions = {}): Promise<o
         const shapes: Record<string, Timing> = {};
         for (const [name, run] of Object.entries(layer1Shapes(native, d)))
           shapes[name] = time(run, LAYER1_FLOP, isa === 'scalar' ? budget / 4 : budget);
-        const iteration = time(courseIteration(native, d), iterationFlop(), budget);
+        const iteration = time(courseIteration(native, d), ITERATION_FLOP, budget);
         entry[`threads_${threads}`] = {
           ...shapes,
           iteration,

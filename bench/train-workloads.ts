@@ -45,7 +45,8 @@ export function syntheticPixels(m: number, seed = 7): { pixels: Uint8Array; labe
   return { pixels, labels };
 }
 
-function courseNetwork(batch: number, kernels: Kernels): Network {
+/** The course net with its seeded initial parameters, for `batch` examples at a time. */
+export function courseNetwork(batch: number, kernels: Kernels): Network {
   const net = new Network(networkConfig(COURSE_HIDDEN, 'relu'), batch, kernels);
   initializeParameters(net.params, net.layerDims, 'course', 1);
   return net;
