@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { preprocessImage } from '../src-core/data/index.js';
-import { N_X } from '../src-core/nn/model.js';
+import { type Model, N_X } from '../src-core/nn/model.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
@@ -13,8 +13,8 @@ import { EventHub } from './events.js';
 import { predictFile, predictLoaded, predictVector } from './services/classify.js';
 import { DEMO_CLASS_NAMES, writeDemoImages } from './services/demo.js';
 import { backendLabel, engineInfo } from './services/engine.js';
-import { evaluateModel } from './services/evaluation.js';
-import { Library } from './services/library.js';
+import { evaluationAt, type ScoredSplit, scoreSplit } from './services/evaluation.js';
+import { Library, type LibraryImage } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
 import { predictChunked } from './services/predict-chunked.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
@@ -51,6 +51,14 @@ export class Backend {
   private notices: string[] = [];
   /** Probabilities of images under the current model, by id (cleared when the model changes). */
   private probabilities = new Map<number, number>();
+  /** The last evaluation's probabilities: a new threshold on the same model, images and split reuses them. */
+  private scored: {
+    model: Model;
+    images: readonly LibraryImage[];
+    fraction: number;
+    seed: number;
+    split: Promise<ScoredSplit>;
+  } | null = null;
   private ready: Promise<void> = Promise.resolve();
 
   private constructor(readonly options: BackendOptions) {
@@ -149,6 +157,7 @@ export class Backend {
   private async setModel(model: Parameters<ModelKeeper['replace']>[0], info: ModelInfo): Promise<void> {
     await this.models.replace(model, this.sample());
     this.probabilities.clear();
+    this.scored = null;
     this.saved.model = info;
   }
 
@@ -202,6 +211,7 @@ export class Backend {
         this.library.clear();
         this.models.clear();
         this.probabilities.clear();
+        this.scored = null;
         return this.changed();
       },
       setClassNames: async (names) => {
@@ -254,6 +264,7 @@ export class Backend {
         this.library.clear();
         this.models.clear();
         this.probabilities.clear();
+        this.scored = null;
         this.saved = { ...emptyProject(), settings: this.saved.settings, classNames: DEMO_CLASS_NAMES };
         this.notices = [];
         for (const [role, folder] of [
@@ -279,13 +290,28 @@ export class Backend {
         const model = this.models.model;
         if (!model) return null;
         const settings = this.training.lastRunSettings ?? this.saved.settings;
-        const hasTest = this.library.all().some((i) => i.role.startsWith('test-'));
-        return evaluateModel(
-          model,
-          this.library.all(),
-          { fraction: effectiveHoldout(settings, hasTest), seed: settings.seed },
-          threshold,
+        const images = this.library.all();
+        const fraction = effectiveHoldout(
+          settings,
+          images.some((i) => i.role.startsWith('test-')),
         );
+        const { seed } = settings;
+        const last = this.scored;
+        if (
+          !last ||
+          last.model !== model ||
+          last.images !== images ||
+          last.fraction !== fraction ||
+          last.seed !== seed
+        ) {
+          const split = scoreSplit(model, images, { fraction, seed });
+          this.scored = { model, images, fraction, seed, split };
+          // A failed scoring is not kept: the next call tries again.
+          split.catch(() => {
+            if (this.scored?.split === split) this.scored = null;
+          });
+        }
+        return evaluationAt(await this.scored!.split, threshold);
       },
       classifyImage: async (id) => predictVector(this.models.require(), this.library.image(id).vector),
       classifyFile: async (path) => {

@@ -51,27 +51,46 @@ export function heldOutSplit(
   };
 }
 
-export async function evaluateModel(
+interface Scored {
+  images: LibraryImage[];
+  /** P[i] = the model's probability for images[i]; Y[i] its label. */
+  P: Float32Array;
+  Y: Uint8Array;
+  m: number;
+}
+
+/** The model's probabilities on the held-out split: the costly part of an evaluation, the same at any threshold. */
+export interface ScoredSplit {
+  train: Scored;
+  test: Scored | null;
+  source: Evaluation['testSource'];
+}
+
+export async function scoreSplit(
   model: Model,
   all: readonly LibraryImage[],
   split: { fraction: number; seed: number },
-  threshold: number,
-): Promise<Evaluation> {
+): Promise<ScoredSplit> {
   const { train, test, source } = heldOutSplit(all, split.fraction, split.seed);
-  const scored = async (images: LibraryImage[]) => {
+  const scored = async (images: LibraryImage[]): Promise<Scored> => {
     const Y = Uint8Array.from(images, (image) => labelOf(image.role));
     const P = await predictChunked(
       model,
       images.map((image) => image.vector),
       images.length,
     );
-    return { P, Y, m: images.length };
+    return { images, P, Y, m: images.length };
   };
   const tr = await scored(train);
   const te = test.length > 0 ? await scored(test) : null;
+  return { train: tr, test: te, source };
+}
+
+/** Metrics and the misclassified images of a scored split at `threshold`. */
+export function evaluationAt({ train: tr, test: te, source }: ScoredSplit, threshold: number): Evaluation {
   const wrong: { entry: ImageEntry; error: number }[] = [];
-  const collect = (images: LibraryImage[], s: { P: Float32Array; Y: Uint8Array }) => {
-    images.forEach((image, i) => {
+  const collect = (s: Scored) => {
+    s.images.forEach((image, i) => {
       const p = s.P[i]!;
       const y = s.Y[i]!;
       if ((p >= threshold ? 1 : 0) !== y)
@@ -81,8 +100,8 @@ export async function evaluateModel(
         });
     });
   };
-  collect(train, tr);
-  if (te) collect(test, te);
+  collect(tr);
+  if (te) collect(te);
   wrong.sort((a, b) => b.error - a.error);
   return {
     train: metrics(tr.P, tr.Y, tr.m, threshold),
