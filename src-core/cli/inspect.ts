@@ -2,6 +2,7 @@
 // preprocessing, training summary, graph names) after the same checks as opening it in the app.
 
 import type { Command } from 'commander';
+import { parameterCount } from '../nn/config.js';
 import { analyseOnnx } from '../onnx/import.js';
 import { KEY } from '../onnx/metadata.js';
 import { readModelBytes } from '../onnx/model-file.js';
@@ -44,14 +45,14 @@ export async function runInspect(modelPath: string, json: boolean, io: CliIO = p
 }
 
 function describe(a: ReturnType<typeof analyseOnnx>, bytes: number) {
-  const { config, params, classNames, threshold, resize, summary } = a.model;
+  const { config, classNames, threshold, resize, summary } = a.model;
   let preprocessing: Record<string, unknown> | undefined;
   try {
     preprocessing = JSON.parse(a.metadata[KEY.preprocessing] ?? 'null') ?? undefined;
   } catch {
     preprocessing = undefined;
   }
-  const parameters = params.W.reduce((s, W, l) => s + W.length + params.b[l].length, 0);
+  const parameters = parameterCount(config.layerDims);
   return {
     bytes,
     producer: a.producer,
