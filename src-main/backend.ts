@@ -195,6 +195,16 @@ export class Backend {
     this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
   }
 
+  /** Starts over from `saved`: no images, no model, nothing derived from them, no notices. */
+  private reset(saved: SavedProject): void {
+    this.saved = saved;
+    this.notices = [];
+    this.library.clear();
+    this.models.clear();
+    this.probabilities.clear();
+    this.scored = null;
+  }
+
   private needPath(what: string): never {
     throw new Error(`${what}: give its full path (browser mode has no file dialog)`);
   }
@@ -206,12 +216,7 @@ export class Backend {
       getProject: async () => this.projectState(),
       newProject: async () => {
         if (this.training.busy) throw new Error('Stop the training before starting a new project');
-        this.saved = emptyProject();
-        this.notices = [];
-        this.library.clear();
-        this.models.clear();
-        this.probabilities.clear();
-        this.scored = null;
+        this.reset(emptyProject());
         return this.changed();
       },
       setClassNames: async (names) => {
@@ -261,12 +266,7 @@ export class Backend {
       createDemo: async () => {
         if (this.training.busy) throw new Error('Stop the training before creating the demo project');
         const folders = await writeDemoImages(this.options.userData);
-        this.library.clear();
-        this.models.clear();
-        this.probabilities.clear();
-        this.scored = null;
-        this.saved = { ...emptyProject(), settings: this.saved.settings, classNames: DEMO_CLASS_NAMES };
-        this.notices = [];
+        this.reset({ ...emptyProject(), settings: this.saved.settings, classNames: DEMO_CLASS_NAMES });
         for (const [role, folder] of [
           ['train-positive', folders.positive],
           ['train-negative', folders.negative],
