@@ -151,5 +151,5 @@ export class CrashHarness {
 
 /** True for the outcomes the contract allows: accepted, or rejected with a message. */
 export function isContractOutcome(o: HarnessOutcome): boolean {
-  return (o.outcome === 'accepted' || o.outcome === 'rejected') && (o.outcome === 'accepted' || o.message.length > 0);
+  return o.outcome === 'accepted' || (o.outcome === 'rejected' && o.message.length > 0);
 }
