@@ -1,20 +1,16 @@
 // Ingest benchmark: a folder of photo-sized JPEGs (~400x350) imported cold (read + decode +
 // preprocess + cache write, fresh cache folder) and again from the vector cache; images/s, the time
-// per stage and peak memory. bench/bench.ts passes its shared JPEG folder (the one Pillow reads);
-// without one, N JPEGs are generated in a temporary folder.
+// per stage and peak memory, on the JPEG folder bench/bench.ts shares with the Pillow peer.
 
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { importFolders } from '../src-core/data/import.js';
-import { ensureJpegFixture } from './ingest-fixture.js';
 
 export interface IngestBenchOptions {
-  /** Folder of .jpg files to import (default: a generated fixture of `images` files). */
-  folder?: string;
-  /** Files in the generated fixture when no folder is given (default 1000). */
-  images?: number;
+  /** Folder of .jpg files to import. */
+  folder: string;
   /** Timed passes of each kind; the best is reported (default 3). */
   repeats?: number;
   log?: (line: string) => void;
@@ -47,9 +43,9 @@ function firstTouchMBps(): number {
   return bytes / 2 ** 20 / ((performance.now() - t) / 1000);
 }
 
-export async function benchIngest(opts: IngestBenchOptions = {}): Promise<Record<string, unknown>> {
+export async function benchIngest(opts: IngestBenchOptions): Promise<Record<string, unknown>> {
   const log = opts.log ?? (() => {});
-  const folder = opts.folder ?? (await ensureJpegFixture(opts.images ?? 1000)).folder;
+  const { folder } = opts;
   const n = readdirSync(folder).filter((f) => f.toLowerCase().endsWith('.jpg')).length;
   const repeats = opts.repeats ?? 3;
   const root = mkdtempSync(join(tmpdir(), 'catnet-bench-ingest-'));
