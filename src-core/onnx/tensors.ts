@@ -43,8 +43,8 @@ export function checkSelfContained(t: OnnxTypes.ITensorProto, what: string): voi
 }
 
 /**
- * float32 tensor values; the stored count must equal the dims' product. Only float32: the graph computes
- * in float32, and a float64 operand would make the file invalid for every runtime.
+ * float32 tensor values, all finite; the stored count must equal the dims' product. Only float32: the
+ * graph computes in float32, and a float64 operand would make the file invalid for every runtime.
  */
 export function readFloats(t: OnnxTypes.ITensorProto, what: string): { dims: number[]; values: Float32Array } {
   checkSelfContained(t, what);
@@ -64,6 +64,10 @@ export function readFloats(t: OnnxTypes.ITensorProto, what: string): { dims: num
       throw new Error(`${what}: ${list.length} values stored for dims ${dims.join(' x ')} (expected ${size}).`);
     for (let i = 0; i < size; i++) values[i] = list[i];
   }
+  // Every float in a classifier (weights, biases, the 1/255 scale, the threshold) is finite: a NaN
+  // or an infinity from a damaged file would only surface as NaN probabilities.
+  for (let i = 0; i < size; i++)
+    if (!Number.isFinite(values[i])) throw new Error(`${what} contain NaN or infinite values.`);
   return { dims, values };
 }
 
