@@ -8,17 +8,11 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { ResizeMode } from '../nn/model.js';
+import { N_X, type ResizeMode } from '../nn/model.js';
 import { appRoot } from '../paths.js';
 
 interface JpegAddon {
   decode64(bytes: Uint8Array, fit: number, maxPixels: number): Promise<Uint8Array | string>;
-  decodeFile64(
-    path: string | Buffer,
-    fit: number,
-    maxPixels: number,
-    maxBytes: number,
-  ): Promise<{ vector: Uint8Array; size: number; mtimeSec: number; mtimeNsec: number } | string>;
   decodeFiles64(
     paths: (string | Buffer)[],
     rows: Uint32Array,
@@ -109,9 +103,9 @@ export async function decodeFileFast(
   maxPixels: number,
   maxBytes: number,
 ): Promise<FastDecodedFile | undefined> {
-  const a = choice === 'auto' ? loadJpegAddon() : undefined;
-  const out = a && counted(await a.decodeFile64(fsPath, FIT_CODE[resize], maxPixels, maxBytes));
-  return out && { vector: out.vector, size: out.size, mtimeMs: out.mtimeSec * 1e3 + out.mtimeNsec / 1e6 };
+  const vector = new Uint8Array(N_X);
+  const [stat] = (await decodeFilesFast([fsPath], Uint32Array.of(0), vector, resize, maxPixels, maxBytes)) ?? [];
+  return stat && { vector, ...stat };
 }
 
 /** What the batch call says of one file it decoded: size and mtime as read (see FastDecodedFile). */

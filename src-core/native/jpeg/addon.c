@@ -1,13 +1,11 @@
 /* Node-API glue of the fast JPEG path (catnet_jpeg.node):
  * - decode64(bytes, fit, maxPixels): Promise of the 12,288-byte vector, or of a string saying why the
  *   general decoder must take these bytes;
- * - decodeFile64(path, fit, maxPixels, maxBytes): the same for a file, read in the same job (one
- *   thread-pool round trip instead of open/stat/read/close/decode), resolving to
- *   { vector, size, mtimeSec, mtimeNsec }. Only a regular, non-symlink, non-empty JPEG of at most
- *   maxBytes (and 64 MiB: every phone photo) is read; anything else resolves to a string and the caller's general path
- *   (which names the problem) takes the file.
- * - decodeFiles64(paths, rows, out, meta, ...): a batch of files in one job, vectors written straight
- *   into the caller's memory (see the function).
+ * - decodeFiles64(paths, rows, out, meta, ...): files read and decoded in one job (one thread-pool
+ *   round trip instead of open/stat/read/close/decode per file), vectors written straight into the
+ *   caller's memory. Only a regular, non-symlink, non-empty JPEG of at most maxBytes (and 64 MiB:
+ *   every phone photo) is read; any other file is handed over, and the caller's general path (which
+ *   names the problem) takes it.
  * Jobs run on libuv's thread pool, never on the caller's thread; inputs stay referenced until done.
  * src-core/data/jpeg-fast.ts is the only caller and checks arguments first; this file checks them
  * again. Context-aware, so it loads in worker threads too. */
@@ -45,11 +43,8 @@ struct job {
   napi_async_work work;
   napi_deferred deferred;
   napi_ref input_ref;
-  const uint8_t *data; /* decode64: the caller's bytes */
+  const uint8_t *data; /* the caller's bytes */
   size_t len;
-  char *path; /* decodeFile64: NUL-terminated path (owned) */
-  double max_bytes;
-  double size, mtime_sec, mtime_nsec;
   int fit;
   double max_pixels;
   int status;
@@ -101,8 +96,8 @@ static int read_decode(const char *path, int fit, double max_pixels, double max_
     if (r <= 0) break;
     got += (size_t)r;
   }
-  if (got != n || n < 3 || buf[0] != 0xff || buf[1] != 0xd8 || buf[2] != 0xff) {
-    snprintf(why, why_len, "not a JPEG, or changed while read");
+  if (got != n) {
+    snprintf(why, why_len, "changed while read");
     goto done;
   }
   *size = (double)st.st_size;
@@ -115,34 +110,16 @@ done:
   return status;
 }
 
-static void execute_file(napi_env env, void *p) {
-  (void)env;
-  struct job *j = p;
-  j->status = read_decode(j->path, j->fit, j->max_pixels, j->max_bytes, j->out, &j->size, &j->mtime_sec,
-                          &j->mtime_nsec, j->why, sizeof j->why);
-}
-
 static void complete(napi_env env, napi_status work_status, void *p) {
   struct job *j = p;
   napi_value result = NULL;
   if (work_status == napi_ok && j->status == CN_JPEG64_OK) {
     void *bytes;
-    napi_value ab;
-    napi_value vector;
+    napi_value ab, vector;
     if (napi_create_arraybuffer(env, N_X, &bytes, &ab) == napi_ok &&
         napi_create_typedarray(env, napi_uint8_array, N_X, ab, 0, &vector) == napi_ok) {
       memcpy(bytes, j->out, N_X);
-      if (!j->path) result = vector;
-      else if (napi_create_object(env, &result) == napi_ok) {
-        napi_value size, sec, nsec;
-        napi_create_double(env, j->size, &size);
-        napi_create_double(env, j->mtime_sec, &sec);
-        napi_create_double(env, j->mtime_nsec, &nsec);
-        napi_set_named_property(env, result, "vector", vector);
-        napi_set_named_property(env, result, "size", size);
-        napi_set_named_property(env, result, "mtimeSec", sec);
-        napi_set_named_property(env, result, "mtimeNsec", nsec);
-      }
+      result = vector;
     }
   }
   if (!result) {
@@ -150,9 +127,8 @@ static void complete(napi_env env, napi_status work_status, void *p) {
     napi_create_string_utf8(env, why, NAPI_AUTO_LENGTH, &result);
   }
   napi_resolve_deferred(env, j->deferred, result);
-  if (j->input_ref) napi_delete_reference(env, j->input_ref);
+  napi_delete_reference(env, j->input_ref);
   napi_delete_async_work(env, j->work);
-  free(j->path);
   free(j);
 }
 
@@ -162,14 +138,13 @@ static napi_value throw_type(napi_env env, const char *msg) {
 }
 
 /* Queues job j (owned from here on) and returns its promise. */
-static napi_value queue(napi_env env, struct job *j, napi_async_execute_callback run) {
+static napi_value queue(napi_env env, struct job *j) {
   napi_value promise, name;
   if (napi_create_promise(env, &j->deferred, &promise) != napi_ok ||
       napi_create_string_utf8(env, "catnet_jpeg", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_async_work(env, NULL, name, run, complete, j, &j->work) != napi_ok ||
+      napi_create_async_work(env, NULL, name, execute, complete, j, &j->work) != napi_ok ||
       napi_queue_async_work(env, j->work) != napi_ok) {
-    if (j->input_ref) napi_delete_reference(env, j->input_ref);
-    free(j->path);
+    napi_delete_reference(env, j->input_ref);
     free(j); /* (a promise made before the failure is reclaimed with the env) */
     return throw_type(env, "catnet_jpeg: could not queue the decode");
   }
@@ -211,7 +186,7 @@ static napi_value decode64(napi_env env, napi_callback_info info) {
     free(j);
     return throw_type(env, "catnet_jpeg decode64: could not reference the bytes");
   }
-  return queue(env, j, execute);
+  return queue(env, j);
 }
 
 /* A path argument (a string, or a Buffer for a name that is not UTF-8) as a malloc'd C string; NULL
@@ -239,7 +214,7 @@ static char *path_arg(napi_env env, napi_value v) {
   return path;
 }
 
-/* The (fit, maxPixels, maxBytes) arguments every file entry point takes; throws and returns 0 when bad. */
+/* The (fit, maxPixels, maxBytes) arguments of decodeFiles64; throws and returns 0 when bad. */
 static int limits_args(napi_env env, const napi_value *v, const char *fn, int32_t *fit, double *max_pixels,
                        double *max_bytes) {
   char msg[160];
@@ -255,27 +230,6 @@ static int limits_args(napi_env env, const napi_value *v, const char *fn, int32_
     return 0;
   }
   return 1;
-}
-
-static napi_value decode_file64(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4)
-    return throw_type(env, "catnet_jpeg decodeFile64: expected (path, fit, maxPixels, maxBytes)");
-  int32_t fit;
-  double max_pixels, max_bytes;
-  if (!limits_args(env, argv + 1, "decodeFile64", &fit, &max_pixels, &max_bytes)) return NULL;
-  struct job *j = calloc(1, sizeof *j);
-  if (!j) return throw_type(env, "catnet_jpeg decodeFile64: out of memory");
-  j->path = path_arg(env, argv[0]);
-  if (!j->path) {
-    free(j);
-    return throw_type(env, "catnet_jpeg decodeFile64: path must be a string or a Buffer, without NUL");
-  }
-  j->fit = fit;
-  j->max_pixels = max_pixels;
-  j->max_bytes = max_bytes;
-  return queue(env, j, execute_file);
 }
 
 /* decodeFiles64(paths, rows, out, meta, fit, maxPixels, maxBytes): the files of `paths` read and
@@ -391,8 +345,6 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "decode64", NAPI_AUTO_LENGTH, decode64, NULL, &fn);
   napi_set_named_property(env, exports, "decode64", fn);
-  napi_create_function(env, "decodeFile64", NAPI_AUTO_LENGTH, decode_file64, NULL, &fn);
-  napi_set_named_property(env, exports, "decodeFile64", fn);
   napi_create_function(env, "decodeFiles64", NAPI_AUTO_LENGTH, decode_files64, NULL, &fn);
   napi_set_named_property(env, exports, "decodeFiles64", fn);
   return exports;
