@@ -4,7 +4,7 @@
 export type { BackendInfo, Isa, KernelActivation, Kernels } from './kernels/kernels.js';
 export { referenceKernels } from './kernels/reference.js';
 export { backendInfo, getKernels } from './kernels/select.js';
-export { activationDerivative, activationForward } from './nn/activations.js';
+export { activationDerivative, activationForward } from './kernels/activations.js';
 export { networkConfig, parameterCount, parseHiddenLayers, validateConfig } from './nn/config.js';
 export { INIT_METHODS, type InitMethod, initializeParameters, initScale } from './nn/init.js';
 export {

@@ -8,7 +8,7 @@
 
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { N_X } from '../nn/model.js';
+import { N_X } from '../image-format.js';
 import { type LoadedCache, readRun, type VectorRun } from './cache.js';
 import { nativeData } from './native-data.js';
 

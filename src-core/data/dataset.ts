@@ -2,7 +2,7 @@
 // without a copy), labels (1 = positive class) and where each image came from. Float conversion
 // (x / 255) happens per batch, on demand. No file system here.
 
-import { N_X } from '../nn/model.js';
+import { N_X } from '../image-format.js';
 import { sharedPixels } from './pixel-memory.js';
 import { stratifiedIndices } from './split.js';
 

@@ -3,7 +3,7 @@
 
 import { lstatSync, type Stats } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { N_X, type ResizeMode } from '../nn/model.js';
+import { N_X, type ResizeMode } from '../image-format.js';
 import { type CacheEntry, isCacheableReason } from './cache.js';
 import { preprocessImage, readImageBytes } from './images.js';
 import { decodeFilesFast } from './jpeg-fast.js';

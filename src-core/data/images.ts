@@ -4,7 +4,7 @@
 
 import { constants, promises as fsp } from 'node:fs';
 import sharp, { type OutputInfo } from 'sharp';
-import { IMAGE_SIZE, N_X, type ResizeMode } from '../nn/model.js';
+import { IMAGE_SIZE, N_X, type ResizeMode } from '../image-format.js';
 import { ensureDecoderPolicy } from './decoders.js';
 import { SNIFF_BYTES, sniffFormat } from './format.js';
 import { decodeFileFast, decodeJpegFast } from './jpeg-fast.js';

@@ -6,7 +6,7 @@
 import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { crc32 } from 'node:zlib';
-import { N_X, type ResizeMode } from '../nn/model.js';
+import { N_X, type ResizeMode } from '../image-format.js';
 import {
   cacheFileFor,
   type LoadedCache,

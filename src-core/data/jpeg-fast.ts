@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { N_X, type ResizeMode } from '../nn/model.js';
+import { N_X, type ResizeMode } from '../image-format.js';
 import { appRoot } from '../paths.js';
 
 interface JpegAddon {

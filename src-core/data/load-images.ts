@@ -3,7 +3,7 @@
 // sharp), files named by the user read through symlinks, every failure a reason. No cache, no scan.
 
 import { availableParallelism } from 'node:os';
-import { N_X, type ResizeMode } from '../nn/model.js';
+import { N_X, type ResizeMode } from '../image-format.js';
 import { decodeInto } from './file-verdict.js';
 import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
 import type { RejectReason } from './reasons.js';

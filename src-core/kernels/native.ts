@@ -6,9 +6,10 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Activation } from '../nn/model.js';
 import { appRoot } from '../paths.js';
+import type { Activation } from './activations.js';
 import type { BackendInfo, Isa, KernelActivation, Kernels } from './kernels.js';
+import * as referenceConv from './reference-conv.js';
 
 /** What the addon reports about itself (src-core/native/addon.c, js_info). */
 export interface NativeInfo {
@@ -245,5 +246,14 @@ export function nativeKernels(): Kernels {
       array(me, 's', s, count, 1, 'size');
       a.adamStep(p, g, v, s, lr, b1, b2, c1, c2, eps, count);
     },
+
+    // Convolution and pooling: the reference loops until the addon implements them.
+    conv2dForward: referenceConv.conv2dForward,
+    conv2dForwardU8: referenceConv.conv2dForwardU8,
+    conv2dBackwardData: referenceConv.conv2dBackwardData,
+    conv2dBackwardWeights: referenceConv.conv2dBackwardWeights,
+    conv2dBackwardWeightsU8: referenceConv.conv2dBackwardWeightsU8,
+    maxPool2Forward: referenceConv.maxPool2Forward,
+    maxPool2Backward: referenceConv.maxPool2Backward,
   };
 }

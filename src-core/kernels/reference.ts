@@ -1,10 +1,19 @@
 // The reference kernels: plain loops in TypeScript, the executable specification of kernels.ts.
 // Readability over speed; the native addon must agree with these within a stated tolerance.
-// Activations' scalar formulas live in nn/activations.ts so docs, tests and kernels share them.
+// Activations' scalar formulas live in activations.ts so docs, tests and kernels share them. The
+// convolution and pooling kernels (conv.ts) are the same kind of naive loops.
 
-import { activationDerivative, activationForward } from '../nn/activations.js';
-import type { Activation } from '../nn/model.js';
+import { type Activation, activationDerivative, activationForward } from './activations.js';
 import type { BackendInfo, KernelActivation, Kernels } from './kernels.js';
+import {
+  conv2dBackwardData,
+  conv2dBackwardWeights,
+  conv2dBackwardWeightsU8,
+  conv2dForward,
+  conv2dForwardU8,
+  maxPool2Backward,
+  maxPool2Forward,
+} from './reference-conv.js';
 
 /** C (M, N) = alpha * op(A) op(B) + beta * C; beta = 0 overwrites C (NaN in C ignored). */
 function gemm(
@@ -171,5 +180,12 @@ export function referenceKernels(opts: { reason?: string } = {}): Kernels {
     axpy,
     momentumStep,
     adamStep,
+    conv2dForward,
+    conv2dForwardU8,
+    conv2dBackwardData,
+    conv2dBackwardWeights,
+    conv2dBackwardWeightsU8,
+    maxPool2Forward,
+    maxPool2Backward,
   };
 }

@@ -1,7 +1,13 @@
-// The course's activations as scalar functions g(z) and their derivatives g'(z).
-// Used by the reference kernels (which are the specification), by tests and by the docs.
+// The course's activations: their names, and g(z) and g'(z) as scalar functions. The bottom of the
+// engine: kernels, nn and onnx all name activations from here. Used by the reference kernels (which
+// are the specification), by tests and by the docs.
 
-import { type Activation, LEAKY_SLOPE } from './model.js';
+/** Hidden-layer activations of the course; the output layer is always sigmoid. */
+export type Activation = 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu';
+export const ACTIVATIONS: readonly Activation[] = ['sigmoid', 'tanh', 'relu', 'leaky_relu'];
+
+/** Slope of leaky ReLU for z < 0: g(z) = max(0.01 z, z). Also written into the ONNX graph. */
+export const LEAKY_SLOPE = 0.01;
 
 /**
  * g(z). sigmoid is written in the form that never overflows exp():
