@@ -1,10 +1,10 @@
 // catnet's engine as a library: kernels, the network, training (in-process or in a worker), metrics.
 // Images (src-core/data) and model files (src-core/onnx) have their own entry points.
 
+export { activationDerivative, activationForward } from './kernels/activations.js';
 export type { BackendInfo, Isa, KernelActivation, Kernels } from './kernels/kernels.js';
 export { referenceKernels } from './kernels/reference.js';
 export { backendInfo, getKernels } from './kernels/select.js';
-export { activationDerivative, activationForward } from './kernels/activations.js';
 export { networkConfig, parameterCount, parseHiddenLayers, validateConfig } from './nn/config.js';
 export { INIT_METHODS, type InitMethod, initializeParameters, initScale } from './nn/init.js';
 export {

@@ -1,8 +1,8 @@
 // The reference kernels against independent oracles: a naive matrix product on explicit
 // (row, column) indexing, central finite differences for derivatives, closed forms for the cost.
 import { describe, expect, it } from 'vitest';
-import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import { activationDerivative, activationForward } from '../../../src-core/kernels/activations.js';
+import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import { ACTIVATIONS, LEAKY_SLOPE } from '../../../src-core/nn/model.js';
 
 const k = referenceKernels({ reason: 'test' });
