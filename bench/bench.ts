@@ -15,6 +15,7 @@ import { benchInference } from './inference.js';
 import { benchIngest } from './ingest.js';
 import { ensureJpegFixture } from './ingest-fixture.js';
 import { benchIngestSameFiles } from './ingest-same-files.js';
+import { benchConv } from './conv.js';
 import { benchKernels } from './kernels.js';
 import { loadAverage, machineInfo } from './machine.js';
 import { benchPeers } from './peers.js';
@@ -24,7 +25,7 @@ import { evaluateTargets } from './targets.js';
 import { benchTraining } from './train.js';
 import { runCourse, runScale } from './train-workloads.js';
 
-export const SECTIONS = ['training', 'kernels', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
+export const SECTIONS = ['training', 'kernels', 'conv', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
   const kernels = await section('kernels', enabled, async () =>
     quick ? skippedInQuick : benchKernels({ quick, peakGflops: machine.peak_gflops, log }),
   );
+  const conv = await section('conv', enabled, () => benchConv({ quick, peakGflops: machine.peak_gflops, log }));
   let sameFiles: Awaited<ReturnType<typeof benchIngestSameFiles>> | undefined;
   const ingest = await section('ingest', enabled, async () => {
     log(`ingest: catnet importFolders on the ${fixture!.files.length} JPEGs Pillow reads (cold, then cached)`);
@@ -187,7 +189,7 @@ async function main(): Promise<void> {
   const peers = await section('peers', enabled, () => benchPeers({ quick, jpegFolder: fixture?.folder, log }));
 
   const { targets, ratios } = evaluateTargets(
-    { training, kernels, ingest, inference, responsiveness, peers },
+    { training, kernels, conv, ingest, inference, responsiveness, peers },
     machine.peak_gflops,
   );
   const peersMissing =
@@ -205,6 +207,7 @@ async function main(): Promise<void> {
     jpeg_folder: fixture ? { folder: fixture.folder, images: fixture.files.length, mb: fixture.bytes / 2 ** 20 } : null,
     training: training ?? null,
     kernels: kernels ?? null,
+    conv: conv ?? null,
     ingest: ingest ?? null,
     inference: inference ?? null,
     responsiveness: responsiveness ?? null,
