@@ -1,6 +1,7 @@
-/* The scalar kernels: plain C loops, the fallback on CPUs without a supported vector extension
- * and the in-C statement of each kernel that the SIMD files (simd_kernels.h) must agree with.
- * Loop orders are cache-friendly so a compiler's auto-vectoriser can still help. */
+/* The scalar kernels: the fallback on CPUs without a supported vector extension (and CATNET_ISA=scalar).
+ * These are tuned C (cache-friendly loop orders, interleaved partial sums a compiler's auto-vectoriser
+ * can use), not the definition: the definition of every kernel is the naive TypeScript reference
+ * (src-core/kernels/reference.ts, reference-conv.ts), which the tests compare every ISA against. */
 #include <math.h>
 
 #include "kernels.h"
