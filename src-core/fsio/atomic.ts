@@ -52,7 +52,7 @@ async function syncFolder(dir: string): Promise<void> {
 }
 
 /** Whether process `pid` still runs (EPERM: it does, as another user). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
