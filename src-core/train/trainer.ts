@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { distFile } from '../paths.js';
+import { isTrainErrorCode, TrainError } from './errors.js';
 import type { InitialModel, TrainingInput, TrainOptions, TrainProgress, TrainResult } from './options.js';
 import type { ToWorker, WorkerMessage } from './protocol.js';
 
@@ -26,7 +27,10 @@ export class TrainingWorker {
     workerFile = distFile('core', 'worker.mjs'),
   ) {
     if (!existsSync(workerFile)) {
-      throw new Error(`the training worker ${workerFile} is missing; run \`npm run build\` first`);
+      throw new TrainError(
+        'worker-missing',
+        `the training worker ${workerFile} is missing; run \`npm run build\` first`,
+      );
     }
     this.worker = new Worker(workerFile);
     const worker = this.worker;
@@ -49,7 +53,14 @@ export class TrainingWorker {
             settle(() => resolve(message.result));
             return;
           case 'error':
-            settle(() => reject(new Error(`training failed: ${message.message}`)));
+            settle(() =>
+              reject(
+                new TrainError(
+                  isTrainErrorCode(message.code) ? message.code : 'internal',
+                  `training failed: ${message.message}`,
+                ),
+              ),
+            );
             return;
           case 'start':
           case 'cancel':
@@ -57,11 +68,23 @@ export class TrainingWorker {
         }
       });
       worker.on('error', (error) =>
-        settle(() => reject(new Error(`the training worker crashed: ${error.message}; the previous model is kept`))),
+        settle(() =>
+          reject(
+            new TrainError(
+              'worker-crashed',
+              `the training worker crashed: ${error.message}; the previous model is kept`,
+            ),
+          ),
+        ),
       );
       worker.on('exit', (code) =>
         settle(() =>
-          reject(new Error(`the training worker stopped unexpectedly (exit code ${code}); the previous model is kept`)),
+          reject(
+            new TrainError(
+              'worker-crashed',
+              `the training worker stopped unexpectedly (exit code ${code}); the previous model is kept`,
+            ),
+          ),
         ),
       );
     });
@@ -77,7 +100,10 @@ export class TrainingWorker {
     } catch (error) {
       this.result.catch(() => {}); // the worker's exit is not the error to report: this is
       void worker.terminate();
-      throw new Error(`cannot send the training data to the worker: ${error instanceof Error ? error.message : error}`);
+      throw new TrainError(
+        'bad-data',
+        `cannot send the training data to the worker: ${error instanceof Error ? error.message : error}`,
+      );
     }
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal?.aborted) this.cancel();
