@@ -4,6 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { NetworkConfig } from '../nn/model.js';
 import { distFile } from '../paths.js';
 import { isTrainErrorCode, TrainError } from './errors.js';
 import type { InitialModel, TrainingInput, TrainOptions, TrainProgress, TrainResult } from './options.js';
@@ -128,11 +129,11 @@ export class TrainingWorker {
  */
 function packInitialModel(initial: InitialModel): { model: InitialModel; buffer: ArrayBuffer } | null {
   const { config, params } = initial;
-  const arrays = [...(params?.W ?? []), ...(params?.b ?? [])];
+  const lists = [params?.W, params?.b, params?.convW ?? [], params?.convB ?? []];
   // Malformed: sent as given, and train() in the worker says what is wrong.
   if (!Array.isArray(config?.layerDims) || !Array.isArray(config?.activations)) return null;
-  if (!Array.isArray(params?.W) || !Array.isArray(params?.b) || !arrays.every((a) => a instanceof Float32Array))
-    return null;
+  if (!lists.every((list) => Array.isArray(list) && list.every((a) => a instanceof Float32Array))) return null;
+  const arrays = lists.flat() as Float32Array[];
   const slab = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   let offset = 0;
   const view = (a: Float32Array) => {
@@ -141,10 +142,14 @@ function packInitialModel(initial: InitialModel): { model: InitialModel; buffer:
     offset += a.length;
     return v;
   };
-  const W = params.W.map(view);
-  const b = params.b.map(view);
-  const copied = { layerDims: [...config.layerDims], activations: [...config.activations] };
-  return { model: { config: copied, params: { W, b } }, buffer: slab.buffer };
+  const [W, b, convW, convB] = lists.map((list) => (list as Float32Array[]).map(view));
+  const copied: NetworkConfig = {
+    ...(config.features ? { features: config.features.map((f) => ({ ...f })) } : {}),
+    layerDims: [...config.layerDims],
+    activations: [...config.activations],
+  };
+  const conv = params.convW ? { convW, convB } : {};
+  return { model: { config: copied, params: { W, b, ...conv } }, buffer: slab.buffer };
 }
 
 /** train() in a worker thread: resolves with the result, rejects if training fails or the worker dies. */
