@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
+import { mulberry32 } from '../../src-core/nn/random.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
