@@ -17,7 +17,6 @@
 #define UNROLL _Pragma("GCC unroll 16")
 
 #include "simd_gemm.h"
-#include "simd_conv.h"
 
 /* e^x for x <= 0 (Cephes expf: x = n ln2 + r, |r| <= ln2 / 2, degree-6 polynomial, about 1 ulp);
  * clamped below at -87.3 so 2^n stays a normal number. */
@@ -73,6 +72,8 @@ static inline ALWAYS_INLINE vf vactivate(const int kind, vf z) {
       return z;
   }
 }
+
+#include "simd_conv.h"
 
 static inline ALWAYS_INLINE void bias_activation_rows(const int kind, float *Z, float *A, const float *b, size_t m,
                                                       size_t r0, size_t r1) {
@@ -210,8 +211,6 @@ const catnet_isa SIMD_TABLE = {
     .gemm_nt_f32 = gemm_nt_f32,
     .gemm_nn_u8 = gemm_nn_u8,
     .gemm_nt_u8 = gemm_nt_u8,
-    .conv_mr = CONV_MR,
-    .conv_nc = CONV_NR * VL,
     .conv_nn = conv_nn,
     .conv_nt = conv_nt,
     .bias_activation = bias_activation,
