@@ -27,7 +27,15 @@ export { predictProbabilities } from './nn/predict.js';
 export { mulberry32, Random, shuffleInPlace } from './nn/random.js';
 export { IMAGE_SHAPE, type LayerSummary, layerSummary, type Shape } from './nn/shapes.js';
 export { formatLayers, parseLayers } from './nn/spec.js';
+export {
+  type Augmentation,
+  formatAugmentation,
+  NO_AUGMENTATION,
+  parseAugmentation,
+} from './train/augment.js';
+export { TRAIN_ERROR_CODES, TrainError, type TrainErrorCode } from './train/errors.js';
 export { gatherPixels, pixelRunsOf } from './train/gather.js';
+export { COST_EVERY } from './train/loop.js';
 export { accuracy, type Confusion, confusion, type Metrics, metrics } from './train/metrics.js';
 export { OPTIMIZERS, type OptimizerName } from './train/optimizers.js';
 export type {
@@ -42,5 +50,5 @@ export type {
   TrainResult,
 } from './train/options.js';
 export type { WorkerMessage } from './train/protocol.js';
-export { COST_EVERY, train } from './train/train.js';
+export { train } from './train/train.js';
 export { TrainingWorker, trainInWorker, type WorkerHooks } from './train/trainer.js';
