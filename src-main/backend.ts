@@ -5,6 +5,7 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type FolderLock, lockFolder } from '../src-core/fsio/folder-lock.js';
 import { N_X } from '../src-core/nn/model.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
@@ -54,6 +55,8 @@ export class Backend implements Session {
   saved: SavedProject = emptyProject();
   private notices: string[] = [];
   private ready: Promise<void> = Promise.resolve();
+  /** This instance's hold on the user-data folder (one writer per folder), released by dispose. */
+  private lock: FolderLock | undefined;
 
   private constructor(readonly options: BackendOptions) {
     this.store = new ProjectStore(options.userData);
@@ -81,10 +84,16 @@ export class Backend implements Session {
     return this.options.dialogs;
   }
 
-  /** Reads the saved project; folders are re-imported (from the cache) before the first API call is served. */
+  /**
+   * Locks the user-data folder (throws FolderLocked, naming the holder, when another running catnet
+   * uses it), then reads the saved project; folders are re-imported (from the cache) before the first
+   * API call is served.
+   */
   static async create(options: BackendOptions): Promise<Backend> {
     await mkdir(options.userData, { recursive: true });
+    const lock = await lockFolder(options.userData, options.transport);
     const backend = new Backend(options);
+    backend.lock = lock;
     await backend.uploads.removeAbandoned();
     const loaded = await backend.store.load();
     backend.saved = loaded.project;
@@ -123,6 +132,7 @@ export class Backend implements Session {
 
   async dispose(): Promise<void> {
     await this.training.dispose();
+    await this.lock?.release();
   }
 
   private async restore(): Promise<void> {
@@ -139,6 +149,10 @@ export class Backend implements Session {
     if (notice) {
       this.notices.push(notice);
       this.saved.model = null;
+    } else if (this.models.model && this.saved.model) {
+      // The description comes from the model file: a crash between saving the model and saving the
+      // project (setModel, then changed) leaves project.json describing the previous model.
+      this.saved.model = modelInfo(this.models.model, this.saved.model.source);
     }
     // A UI that connected while the folders were re-imported gets the complete project.
     this.events.emit({ type: 'project', project: this.projectState() });
