@@ -3,7 +3,7 @@
 // keep flowing while thousands of images are scored (evaluation, image lists).
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Model } from '../../src-core/nn/model.js';
+import { type Model, N_X } from '../../src-core/nn/model.js';
 import { predictProbabilities } from '../../src-core/nn/predict.js';
 
 /** Images per chunk: a few milliseconds of work for the course's networks with native kernels. */
@@ -19,7 +19,8 @@ export async function predictChunked(
   pixels: Uint8Array | readonly Uint8Array[],
   m: number,
 ): Promise<Float32Array> {
-  const n_x = model.config.layerDims[0]!;
+  // The input is always the 64x64x3 image, also for a convolutional net (whose layerDims[0] is its flattened body).
+  const n_x = N_X;
   const out = new Float32Array(m);
   const chunk = Array.isArray(pixels) ? new Uint8Array(Math.min(PREDICT_CHUNK, m) * n_x) : null;
   for (let start = 0; start < m; start += PREDICT_CHUNK) {
