@@ -14,6 +14,7 @@ import { predictFile, predictLoaded, predictVector } from './services/classify.j
 import { DEMO_CLASS_NAMES, writeDemoImages } from './services/demo.js';
 import { backendLabel, engineInfo } from './services/engine.js';
 import { evaluationAt, type ScoredSplit, scoreSplit } from './services/evaluation.js';
+import { explainImage, learnedFeatures, vectorOfPng } from './services/learned.js';
 import { Library, type LibraryImage } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
 import { predictChunked } from './services/predict-chunked.js';
@@ -325,6 +326,8 @@ export class Backend {
         const model = this.models.require();
         return predictLoaded(model, () => preprocessImage(bytes, { resize: model.resize }), name);
       },
+      learnedFeatures: async () => (this.models.model ? learnedFeatures(this.models.model) : null),
+      explainImage: async (png) => explainImage(this.models.require(), await vectorOfPng(png)),
       exportModel: async (path) => {
         this.models.require();
         const defaultName = `${this.saved.classNames[0].replace(/[^\w.-]+/g, '-')}-classifier.onnx`;

@@ -21,6 +21,8 @@ export const API_METHOD_NAMES = [
   'classifyImage',
   'classifyFile',
   'classifyBytes',
+  'learnedFeatures',
+  'explainImage',
   'exportModel',
   'openModel',
 ] as const;

@@ -4,6 +4,10 @@
 // renderer is untrusted. Results are plain JSON-compatible data (no typed arrays, no class instances).
 
 import { z } from 'zod';
+import type { Activation } from '../src-core/kernels/activations.js';
+import type { InitMethod } from '../src-core/nn/init.js';
+import type { Metrics as CoreMetrics } from '../src-core/train/metrics.js';
+import type { OptimizerName as CoreOptimizerName } from '../src-core/train/optimizers.js';
 import { API_METHOD_NAMES, type ApiMethodName, channelOf, EVENT_CHANNEL } from './channels.js';
 
 // ---------- shared value types ----------
@@ -74,27 +78,25 @@ export interface ImageEntry {
   probability?: number;
 }
 
-export interface SkippedFile {
-  path: string;
-  reason: string;
-}
-
-export interface ImportReport {
+/**
+ * One folder's import as the app shows it: the engine's ImportReport (src-core/data/report.ts) of
+ * that folder, same field names and meanings (library.ts checks them at compile time), without its
+ * per-file and per-stage detail, plus the role and folder it was added as.
+ */
+export interface FolderImportReport {
   role: Role;
   folder: string;
   accepted: number;
-  skipped: SkippedFile[];
+  /** Each skipped file: its reason code (a RejectReason such as 'corrupt') and a line for people. */
+  skipped: { path: string; reason: string; message: string }[];
   /** Groups of paths with identical pixels after preprocessing. */
   duplicates: string[][];
   /** Paths whose pixels also appear in the other class. */
   inBothClasses: string[];
   seconds: number;
   fromCache: number;
-  /**
-   * What a person should know about the import as a whole: the image cache was damaged and rebuilt,
-   * the file-count cap was reached, sub-folders could not be read ... Absent in older reports.
-   */
-  warnings?: string[];
+  /** What a person should know about the import as a whole: the cache was rebuilt, a cap was reached ... */
+  warnings: string[];
 }
 
 export interface ProjectState {
@@ -147,19 +149,11 @@ export interface EngineInfo {
   transport: 'electron' | 'browser';
 }
 
-export interface Metrics {
-  threshold: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Counts with positive = class 1: true positives, false positives, true negatives, false negatives. */
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-  m: number;
-}
+/**
+ * Metrics at a threshold, positive = class 1 (classNames[0]): the engine's own type (train/metrics.ts):
+ * threshold, accuracy, precision, recall, f1, the counts tp, fp, tn, fn, and m.
+ */
+export type Metrics = CoreMetrics;
 
 export interface Evaluation {
   train: Metrics;
@@ -179,6 +173,32 @@ export interface Prediction {
   input: string;
 }
 
+/** A small picture for the UI: a PNG data URL and what it shows ("unit 3", "filter 7"). */
+export interface Picture {
+  label: string;
+  png: string;
+}
+
+/** What the current model's first layer responds to: its units' (dense) or filters' (conv) weights. */
+export interface LearnedFeatures {
+  kind: 'dense' | 'conv';
+  /** Pixels per side of each picture: 64 for a dense unit (one weight per input pixel), k for a k x k filter. */
+  size: number;
+  /** Units or filters in the layer; `pictures` holds the first ones (at most 64). */
+  total: number;
+  /** Weights as RGB, each picture scaled symmetrically around zero (grey = 0). */
+  pictures: Picture[];
+}
+
+/** Why the model decided as it did about one image. */
+export interface Explanation {
+  probability: number;
+  /** |d P / d pixel| (largest over r, g, b) as a 64x64 heat map with alpha, to lay over the input. */
+  saliency: string;
+  /** CNNs: the first conv layer's activations for this image, one 64x64 grey picture per filter. */
+  featureMaps?: Picture[];
+}
+
 export interface ExportResult {
   path: string;
   bytes: number;
@@ -189,7 +209,7 @@ export interface ExportResult {
 /** Everything pushed from the back end to the UI. */
 export type AppEvent =
   | { type: 'import-progress'; role: Role; folder: string; done: number; total: number; rate: number }
-  | { type: 'import-done'; report: ImportReport }
+  | { type: 'import-done'; report: FolderImportReport }
   | {
       type: 'train-progress';
       iteration: number;
@@ -243,6 +263,10 @@ export const ApiArgs = {
   classifyFile: z.tuple([Path.optional()]),
   /** Classifies uploaded bytes (browser drop); at most 50 MB as base64. */
   classifyBytes: z.tuple([z.string().max(70_000_000), z.string().max(255)]),
+  /** The current model's first layer as pictures (null: no model). */
+  learnedFeatures: z.tuple([]),
+  /** Saliency (and CNN feature maps) of an image given as the PNG data URL a prediction returned. */
+  explainImage: z.tuple([z.string().max(200_000)]),
   /** Saves the current model as .onnx (no path: native save dialog; null result = cancelled). */
   exportModel: z.tuple([Path.optional()]),
   /** Opens an .onnx model (no path: native open dialog; null result = cancelled). */
@@ -257,12 +281,12 @@ export interface ApiResults {
   newProject: ProjectState;
   setClassNames: ProjectState;
   updateSettings: ProjectState;
-  addFolder: ImportReport | null;
+  addFolder: FolderImportReport | null;
   removeFolder: ProjectState;
   removeImage: ProjectState;
   listImages: { total: number; images: ImageEntry[] };
   thumbnails: Record<number, string>;
-  lastImportReports: ImportReport[];
+  lastImportReports: FolderImportReport[];
   createDemo: ProjectState;
   startTraining: { started: true };
   stopTraining: { stopping: boolean };
@@ -270,11 +294,18 @@ export interface ApiResults {
   classifyImage: Prediction;
   classifyFile: Prediction | null;
   classifyBytes: Prediction;
+  learnedFeatures: LearnedFeatures | null;
+  explainImage: Explanation;
   exportModel: ExportResult | null;
   openModel: ModelInfo | null;
 }
 
 /** The object the preload exposes as `window.catnet` and browser mode's client implements. */
+/** Compile-time: the names the contract accepts are exactly the engine's (a name added to one only fails tsc). */
+export const NAMES_MATCH: Same<z.infer<typeof ActivationName>, Activation> &
+  Same<z.infer<typeof InitName>, InitMethod> &
+  Same<z.infer<typeof OptimizerName>, CoreOptimizerName> = true;
+
 export type CatnetApi = {
   [K in ApiMethod]: (...args: z.input<(typeof ApiArgs)[K]>) => Promise<ApiResults[K]>;
 } & {
@@ -290,7 +321,9 @@ export type CatnetApi = {
 
 /** The methods, in channels.ts's order (the preload's zod-free list); equal to ApiArgs' keys, checked below. */
 export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
-type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** true when A and B are the same type (each assignable to the other): for compile-time checks. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameKeys<A, B> = Same<A, B>;
 /** Compile-time check: channels.ts names exactly the methods of ApiArgs (a method added to one only fails tsc). */
 export const METHODS_MATCH: SameKeys<ApiMethod, ApiMethodName> = true;
 

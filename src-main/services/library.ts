@@ -7,7 +7,13 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Dataset, type ImportProgress, importFolders, vectorToPng } from '../../src-core/data/index.js';
-import type { ImageEntry, ImportReport, Role } from '../contract.js';
+import type { ImportReport, SkippedFile } from '../../src-core/data/report.js';
+import type { FolderImportReport, ImageEntry, Role, Same } from '../contract.js';
+
+/** Compile-time: the app's folder report has the engine report's fields, with the same types. */
+type Shared = 'accepted' | 'duplicates' | 'inBothClasses' | 'seconds' | 'fromCache' | 'warnings';
+export const FOLDER_REPORT_MATCHES: Same<Pick<FolderImportReport, Shared>, Pick<ImportReport, Shared>> &
+  Same<FolderImportReport['skipped'][number], Pick<SkippedFile, 'path' | 'message'> & { reason: string }> = true;
 
 /** Label of a role's images: 1 = positive class (classNames[0]). */
 export const labelOf = (role: Role): 0 | 1 => (role.endsWith('-positive') ? 1 : 0);
@@ -29,7 +35,7 @@ interface ImportedFolder {
   dataset: Dataset;
   /** hashOf(row i), computed once at import. */
   hashes: string[];
-  report: ImportReport;
+  report: FolderImportReport;
 }
 
 export interface ImportHooks {
@@ -53,7 +59,7 @@ export class Library {
    * Imports a folder for a role (replacing the same folder's earlier import). Throws for a path that
    * is not an existing folder; problems with single files are in the report.
    */
-  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<ImportReport> {
+  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<FolderImportReport> {
     const path = await checkedFolder(folder);
     const { dataset, report } = await importFolders({
       folders: [{ path, label: labelOf(role) }],
@@ -67,11 +73,11 @@ export class Library {
     const hashes = await hashRows(dataset);
     const inBothClasses: string[] = [];
     for (let i = 0; i < dataset.m; i++) if (otherClass.has(hashes[i]!)) inBothClasses.push(dataset.paths[i]!);
-    const ours: ImportReport = {
+    const ours: FolderImportReport = {
       role,
       folder: path,
       accepted: report.accepted,
-      skipped: report.skipped.map((s) => ({ path: s.path, reason: s.message })),
+      skipped: report.skipped.map(({ path, reason, message }) => ({ path, reason, message })),
       duplicates: report.duplicates,
       inBothClasses,
       seconds: report.seconds,
@@ -132,7 +138,7 @@ export class Library {
     }));
   }
 
-  reports(): ImportReport[] {
+  reports(): FolderImportReport[] {
     return this.folders.map((f) => f.report);
   }
 

@@ -4,8 +4,9 @@
 import type { AppEvent, CatnetApi, EngineInfo, ProjectState, Role } from '../../src-main/contract.js';
 import { ClassifyState } from './classify.svelte.js';
 import { DataState, ROLES } from './data.svelte.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, type Run } from './errors.js';
 import { EvaluationState } from './evaluation.svelte.js';
+import { LearnedState } from './learned.svelte.js';
 import { ModelFileState } from './model-file.svelte.js';
 import { ThumbnailCache } from './thumbnails.svelte.js';
 import { TrainingState } from './training.svelte.js';
@@ -25,6 +26,7 @@ export class AppState {
   readonly evaluation: EvaluationState;
   readonly classify: ClassifyState;
   readonly modelFile: ModelFileState;
+  readonly learned: LearnedState;
 
   readonly classNames = $derived<[string, string]>(this.project?.classNames ?? ['Cat', 'Not cat']);
   readonly browserMode = $derived(this.engine?.transport !== 'electron');
@@ -32,10 +34,12 @@ export class AppState {
   constructor(readonly api: CatnetApi) {
     this.thumbs = new ThumbnailCache(api);
     this.data = new DataState(this);
-    this.training = new TrainingState(this);
-    this.evaluation = new EvaluationState(this);
+    const run: Run = (what, call) => this.run(what, call);
+    this.training = new TrainingState(api, run, () => this.project?.model != null);
+    this.evaluation = new EvaluationState(api, run);
     this.classify = new ClassifyState(this);
-    this.modelFile = new ModelFileState(this);
+    this.modelFile = new ModelFileState(api, run, () => this.modelOpened());
+    this.learned = new LearnedState(api);
   }
 
   /** Loads the engine line and the saved project, subscribes to events; returns the unsubscribe. */
@@ -113,8 +117,17 @@ export class AppState {
     this.evaluation.reset();
     this.classify.reset();
     this.modelFile.reset();
+    this.learned.reset();
     this.setProject(project, { replaceSettings: true });
     this.data.imagesChanged();
+  }
+
+  /** Another model is current: read the project, evaluate, classify the last grid image again. */
+  private async modelOpened(): Promise<void> {
+    await this.refreshProject();
+    void this.evaluation.refresh();
+    const id = this.classify.lastImageId;
+    if (id !== null) await this.classify.image(id, this.classify.subject);
   }
 
   /** Runs an API call; on failure shows "<what>: <message>" and returns undefined. */

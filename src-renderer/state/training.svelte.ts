@@ -4,13 +4,13 @@
 import {
   type AppEvent,
   AugmentName,
+  type CatnetApi,
   DEFAULT_SETTINGS,
   PRESETS,
   type TrainingRunSummary,
   type TrainSettings,
 } from '../../src-main/contract.js';
-import type { AppState } from './app.svelte.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, type Run } from './errors.js';
 import { type CostPoint, type Curve, emptyCurve, withCostHistory } from './learning-curve.js';
 import { layersTextOf, matchingPreset, type PresetName, parseNetwork, settingsProblem } from './settings-form.js';
 import { trainErrorAdvice } from './train-advice.js';
@@ -36,7 +36,12 @@ export class TrainingState {
   readonly settingsError = $derived(settingsProblem(this.settings, this.layersText));
   readonly running = $derived(this.status !== 'idle');
 
-  constructor(private readonly app: AppState) {}
+  /** `hasModel`: whether the project has a model now (a failed start then says it is kept). */
+  constructor(
+    private readonly api: CatnetApi,
+    private readonly run: Run,
+    private readonly hasModel: () => boolean,
+  ) {}
 
   /** Replaces the edited settings (at start-up, new project, demo). */
   load(settings: TrainSettings): void {
@@ -49,7 +54,7 @@ export class TrainingState {
     const { validationFraction, seed } = this.settings;
     this.load({ ...PRESETS[name], validationFraction, seed });
     // Saved with the project, so the choice survives a restart.
-    void this.app.run('Saving the settings', () => this.app.api.updateSettings(this.snapshot()));
+    void this.run('Saving the settings', () => this.api.updateSettings(this.snapshot()));
   }
 
   setLayersText(text: string): void {
@@ -82,12 +87,12 @@ export class TrainingState {
     this.progress = null;
     this.curve = emptyCurve();
     this.curveVersion++;
-    await this.app.run('Saving the settings', () => this.app.api.updateSettings(settings));
+    await this.run('Saving the settings', () => this.api.updateSettings(settings));
     try {
-      await this.app.api.startTraining(settings);
+      await this.api.startTraining(settings);
     } catch (err) {
       // Shown in the Train section (with what to do), where the user is looking.
-      this.onError(errorMessage(err), this.app.project?.model != null);
+      this.onError(errorMessage(err), this.hasModel());
       return;
     }
     if (this.status === 'starting') this.status = 'training';
@@ -96,7 +101,7 @@ export class TrainingState {
   async stop(): Promise<void> {
     if (this.status !== 'training' && this.status !== 'starting') return;
     this.status = 'stopping';
-    const result = await this.app.run('Stopping training', () => this.app.api.stopTraining());
+    const result = await this.run('Stopping training', () => this.api.stopTraining());
     if (result && !result.stopping) this.status = 'idle';
   }
 
