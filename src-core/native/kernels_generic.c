@@ -45,6 +45,36 @@ GEMM_NN_SCALAR(gemm_nn_u8, uint8_t, Bu)
 GEMM_NT_SCALAR(gemm_nt_f32, float, Bf)
 GEMM_NT_SCALAR(gemm_nt_u8, uint8_t, Bu)
 
+/* Convolution GEMMs (kernels.h, catnet_conv_gemm_args): row r of B starts at B + brow[r]. */
+static void conv_nn(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
+  for (size_t i = i0; i < i1; i++) {
+    float *c = g->C + i * g->ldc;
+    for (size_t j = j0; j < j1; j++) c[j] = g->beta == 0.0f ? 0.0f : c[j];
+    for (size_t k = 0; k < g->K; k++) {
+      const float a = g->A[i * g->lda + k];
+      const float *b = g->B + g->brow[k];
+      for (size_t j = j0; j < j1; j++) c[j] += a * b[j];
+    }
+  }
+}
+
+static void conv_nt(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
+  for (size_t i = i0; i < i1; i++) {
+    const float *a = g->A + i * g->lda;
+    for (size_t j = j0; j < j1; j++) {
+      const float *b = g->B + g->brow[j];
+      float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      size_t k = 0;
+      for (; k + 8 <= g->K; k += 8)
+        for (int u = 0; u < 8; u++) part[u] += a[k + u] * b[k + u];
+      float sum = ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+      for (; k < g->K; k++) sum += a[k] * b[k];
+      float *c = g->C + i * g->ldc + j;
+      *c = g->beta == 0.0f ? sum : sum + *c;
+    }
+  }
+}
+
 static void bias_activation(int kind, float *Z, float *A, const float *b, size_t m, size_t r0, size_t r1) {
   for (size_t i = r0; i < r1; i++) {
     for (size_t j = i * m; j < (i + 1) * m; j++) {
@@ -118,6 +148,10 @@ const catnet_isa catnet_isa_scalar = {
     .gemm_nt_f32 = gemm_nt_f32,
     .gemm_nn_u8 = gemm_nn_u8,
     .gemm_nt_u8 = gemm_nt_u8,
+    .conv_mr = 4,
+    .conv_nc = 64,
+    .conv_nn = conv_nn,
+    .conv_nt = conv_nt,
     .bias_activation = bias_activation,
     .activation_backward = activation_backward,
     .row_sum = row_sum,

@@ -1,8 +1,8 @@
 /* The whole operations of the Kernels contract: pick the GEMM form, cut the work into whole
  * register tiles, and spread big problems over the thread pool (small ones run on the calling
  * thread: waking workers costs more than a few microseconds of work). Arguments were validated by
- * the JS wrapper and again by addon.c; nothing here allocates except the transA+transB packing
- * buffer, which is kept per thread and only grows. */
+ * the JS wrapper and again by addon.c; nothing here allocates except the per-thread scratch
+ * (catnet_thread_scratch), which only grows. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -124,39 +124,42 @@ static void run_gemm(const catnet_gemm_args *g, catnet_gemm_range fn, size_t mr,
   catnet_parallel_for(parts, gemm_part, &job);
 }
 
-/* Per-thread packing buffer for op(A) when both operands are transposed. */
-static pthread_key_t pack_key;
-static pthread_once_t pack_once = PTHREAD_ONCE_INIT;
+/* Per-thread scratch buffers (the transA+transB packing buffer, conv.c's padded images, products and
+ * partial sums): kept per thread for the life of the thread and only grown, so a training step
+ * allocates nothing once the first step has sized them. */
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
 typedef struct {
-  float *data;
-  size_t capacity;
-} pack_buffer;
+  float *data[CATNET_SCRATCH_SLOTS];
+  size_t capacity[CATNET_SCRATCH_SLOTS];
+} thread_scratch;
 
-static void pack_free(void *p) {
-  pack_buffer *buf = p;
-  free(buf->data);
-  free(buf);
+static void scratch_free(void *p) {
+  thread_scratch *t = p;
+  for (int i = 0; i < CATNET_SCRATCH_SLOTS; i++) free(t->data[i]);
+  free(t);
 }
 
-static void pack_init(void) { pthread_key_create(&pack_key, pack_free); }
+static void scratch_init(void) { pthread_key_create(&scratch_key, scratch_free); }
 
-static float *pack_space(size_t n) {
-  pthread_once(&pack_once, pack_init);
-  pack_buffer *buf = pthread_getspecific(pack_key);
-  if (!buf) {
-    buf = calloc(1, sizeof *buf);
-    if (!buf || pthread_setspecific(pack_key, buf) != 0) {
-      free(buf);
+float *catnet_thread_scratch(int slot, size_t n) {
+  pthread_once(&scratch_once, scratch_init);
+  thread_scratch *t = pthread_getspecific(scratch_key);
+  if (!t) {
+    t = calloc(1, sizeof *t);
+    if (!t || pthread_setspecific(scratch_key, t) != 0) {
+      free(t);
       return NULL;
     }
   }
-  if (buf->capacity < n) {
-    free(buf->data);
+  if (n == 0) n = 1;
+  if (t->capacity[slot] < n) {
+    free(t->data[slot]);
     const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-    buf->data = aligned_alloc(64, bytes);
-    buf->capacity = buf->data ? n : 0;
+    t->data[slot] = aligned_alloc(64, bytes);
+    t->capacity[slot] = t->data[slot] ? n : 0;
   }
-  return buf->data;
+  return t->data[slot];
 }
 
 void catnet_gemm(int transA, int transB, size_t M, size_t N, size_t K, float alpha, const float *A, const float *B,
@@ -173,7 +176,7 @@ void catnet_gemm(int transA, int transB, size_t M, size_t N, size_t K, float alp
   }
   if (transA) {
     /* The dot-product kernels need op(A) rows contiguous: pack A^T (M, K) once. */
-    float *At = pack_space(M * K);
+    float *At = catnet_thread_scratch(CATNET_SCRATCH_PACK, M * K);
     if (!At) {
       /* Out of memory for the packing buffer: the strided scalar path still gives the answer. */
       for (size_t i = 0; i < M; i++)
