@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { preprocessImage } from '../src-core/data/index.js';
 import { type FolderLock, lockFolder } from '../src-core/fsio/folder-lock.js';
 import { type Model, N_X } from '../src-core/nn/model.js';
+import { asTrainError, type TrainError } from '../src-core/train/errors.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
@@ -188,7 +189,7 @@ export class Backend {
         try {
           await this.setModel(result.model, info);
         } catch (error) {
-          await this.recordFailure(run, `The trained model could not be saved: ${messageOf(error)}`);
+          await this.recordFailure(run, asTrainError(error, 'internal'), 'The trained model could not be saved: ');
           return;
         }
         this.saved.history.push(run);
@@ -200,14 +201,19 @@ export class Backend {
           ...(result.costHistory ? { costs: result.costHistory } : {}),
         });
       },
-      failed: (run: TrainingRunSummary, message: string) => this.recordFailure(run, message),
+      failed: (run: TrainingRunSummary, failure: TrainError) => this.recordFailure(run, failure),
     };
   }
 
-  private async recordFailure(run: TrainingRunSummary, message: string): Promise<void> {
+  private async recordFailure(run: TrainingRunSummary, failure: TrainError, prefix = ''): Promise<void> {
     this.saved.history.push({ ...run, stopped: run.stopped === 'diverged' ? 'diverged' : 'failed' });
     await this.changed().catch(() => undefined);
-    this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
+    this.events.emit({
+      type: 'train-error',
+      code: failure.code,
+      message: prefix + failure.message,
+      keptModel: this.models.model !== null,
+    });
   }
 
   /** Starts over from `saved`: no images, no model, nothing derived from them, no notices. */

@@ -6,8 +6,11 @@
 import { z } from 'zod';
 import type { Activation } from '../src-core/kernels/activations.js';
 import type { InitMethod } from '../src-core/nn/init.js';
+import type { Augmentation as CoreAugmentation } from '../src-core/train/augment.js';
+import type { TrainErrorCode } from '../src-core/train/errors.js';
 import type { Metrics as CoreMetrics } from '../src-core/train/metrics.js';
 import type { OptimizerName as CoreOptimizerName } from '../src-core/train/optimizers.js';
+import { PRESETS as CORE_PRESETS, PRESET_IDS, type PresetId } from '../src-core/train/presets.js';
 import { API_METHOD_NAMES, type ApiMethodName, channelOf, EVENT_CHANNEL } from './channels.js';
 
 // ---------- shared value types ----------
@@ -15,12 +18,18 @@ import { API_METHOD_NAMES, type ApiMethodName, channelOf, EVENT_CHANNEL } from '
 export const Role = z.enum(['train-positive', 'train-negative', 'test-positive', 'test-negative']);
 export type Role = z.infer<typeof Role>;
 
+export type { TrainErrorCode };
+
 export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
 export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
 export const OptimizerName = z.enum(['gd', 'momentum', 'adam']);
-/** Random changes to each training image per epoch: a horizontal flip, a shift of up to 4 px. */
-export const AugmentName = z.enum(['flip', 'shift']);
-export type AugmentName = z.infer<typeof AugmentName>;
+/**
+ * Random changes to each training image, drawn again every epoch (the engine's Augmentation,
+ * train/augment.ts): a horizontal flip with probability 1/2, a shift of up to `shift` pixels (0 = off).
+ */
+export const Augmentation = z.object({ flip: z.boolean(), shift: z.number().int().min(0).max(16) });
+/** The shift the app's "shift" choice means: the command line's default (train/augment.ts DEFAULT_SHIFT). */
+export const AUGMENT_SHIFT = 4;
 
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
@@ -37,7 +46,7 @@ export const TrainSettings = z.object({
    */
   layers: z.string().trim().max(200).optional(),
   /** Augmentation of the training images; absent or [] = none (the course's presets). */
-  augment: z.array(AugmentName).max(2).optional(),
+  augment: Augmentation.optional(),
   activation: ActivationName,
   init: InitName,
   learningRate: z.number().positive().max(1e6),
@@ -229,7 +238,7 @@ export type AppEvent =
       /** The whole learning curve (J every ceil(iterations / 500) updates, then the final J), for the chart. */
       costs?: { iteration: number; cost: number }[];
     }
-  | { type: 'train-error'; message: string; keptModel: boolean }
+  | { type: 'train-error'; code: TrainErrorCode; message: string; keptModel: boolean }
   | { type: 'project'; project: ProjectState };
 
 // ---------- the methods ----------
@@ -288,7 +297,8 @@ export interface ApiResults {
   thumbnails: Record<number, string>;
   lastImportReports: FolderImportReport[];
   createDemo: ProjectState;
-  startTraining: { started: true };
+  /** A run that cannot start (no images of a class, a model that does not fit, ...) says why, with a code. */
+  startTraining: { started: true } | { started: false; code: TrainErrorCode; message: string };
   stopTraining: { stopping: boolean };
   evaluate: Evaluation | null;
   classifyImage: Prediction;
@@ -304,7 +314,8 @@ export interface ApiResults {
 /** Compile-time: the names the contract accepts are exactly the engine's (a name added to one only fails tsc). */
 export const NAMES_MATCH: Same<z.infer<typeof ActivationName>, Activation> &
   Same<z.infer<typeof InitName>, InitMethod> &
-  Same<z.infer<typeof OptimizerName>, CoreOptimizerName> = true;
+  Same<z.infer<typeof OptimizerName>, CoreOptimizerName> &
+  Same<z.infer<typeof Augmentation>, CoreAugmentation> = true;
 
 export type CatnetApi = {
   [K in ApiMethod]: (...args: z.input<(typeof ApiArgs)[K]>) => Promise<ApiResults[K]>;
@@ -362,27 +373,22 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   seed: 1,
 };
 
-/** The course's three networks, and a small convolutional net for real photos. */
-export const PRESETS: Record<'logistic' | 'two-layer' | 'four-layer' | 'small-cnn', TrainSettings> = {
-  logistic: { ...DEFAULT_SETTINGS, hiddenLayers: [], init: 'zeros', learningRate: 0.005, iterations: 2000 },
-  'two-layer': { ...DEFAULT_SETTINGS, hiddenLayers: [7], init: 'small', learningRate: 0.0075, iterations: 2500 },
-  'four-layer': {
-    ...DEFAULT_SETTINGS,
-    hiddenLayers: [20, 7, 5],
-    init: 'course',
-    learningRate: 0.0075,
-    iterations: 2500,
-  },
-  'small-cnn': {
-    ...DEFAULT_SETTINGS,
-    hiddenLayers: [64],
-    layers: 'c16,p,c32,p,c64,p,64',
-    activation: 'relu',
-    init: 'he',
-    optimizer: 'adam',
-    learningRate: 1e-3,
-    batchSize: 32,
-    iterations: 30,
-    augment: ['flip', 'shift'],
-  },
-};
+/**
+ * The engine's presets (train/presets.ts) as app settings: the course's three networks, and a small
+ * convolutional net for real photos. A dense-only layers text becomes hiddenLayers (the course form).
+ */
+export const PRESETS = Object.fromEntries(
+  PRESET_IDS.map((id) => {
+    const { layers, ...rest } = CORE_PRESETS[id].settings;
+    const items = layers === '' ? [] : layers.split(',');
+    const hiddenLayers = items.filter((item) => /^\d+$/.test(item)).map(Number);
+    const settings: TrainSettings = {
+      ...DEFAULT_SETTINGS,
+      ...rest,
+      augment: { ...rest.augment },
+      hiddenLayers,
+      ...(hiddenLayers.length === items.length ? {} : { layers }),
+    };
+    return [id, settings];
+  }),
+) as Record<PresetId, TrainSettings>;

@@ -77,7 +77,7 @@ export class AppState {
         void this.refreshProject().then(() => this.evaluation.refresh());
         return;
       case 'train-error':
-        this.training.onError(event.message, event.keptModel);
+        this.training.onError(event.code, event.message, event.keptModel);
         return;
       case 'project':
         this.setProject(event.project);

@@ -3,10 +3,11 @@
 
 import {
   type AppEvent,
-  AugmentName,
+  AUGMENT_SHIFT,
   type CatnetApi,
   DEFAULT_SETTINGS,
   PRESETS,
+  type TrainErrorCode,
   type TrainingRunSummary,
   type TrainSettings,
 } from '../../src-main/contract.js';
@@ -28,7 +29,7 @@ export class TrainingState {
   /** Plain arrays (not proxied: thousands of points); `curveVersion` tells the chart to redraw. */
   curve: Curve = emptyCurve();
   curveVersion = $state(0);
-  error = $state.raw<{ message: string; advice: string; keptModel: boolean } | null>(null);
+  error = $state.raw<{ code: TrainErrorCode; message: string; advice: string; keptModel: boolean } | null>(null);
   lastRun = $state.raw<TrainingRunSummary | null>(null);
 
   readonly preset = $derived<PresetName | null>(matchingPreset(this.settings));
@@ -66,12 +67,10 @@ export class TrainingState {
     else this.settings.layers = parsed.value.layers;
   }
 
-  /** Turns one augmentation on or off (the set stays in the contract's order). */
-  setAugment(name: AugmentName, on: boolean): void {
-    const now = new Set(this.settings.augment ?? []);
-    if (on) now.add(name);
-    else now.delete(name);
-    this.settings.augment = AugmentName.options.filter((a) => now.has(a));
+  /** Turns the flip or the shift (AUGMENT_SHIFT pixels) on or off. */
+  setAugment(kind: 'flip' | 'shift', on: boolean): void {
+    const now = this.settings.augment ?? { flip: false, shift: 0 };
+    this.settings.augment = kind === 'flip' ? { ...now, flip: on } : { ...now, shift: on ? AUGMENT_SHIFT : 0 };
   }
 
   /** The settings as plain data (no proxies: they cross IPC / JSON). */
@@ -88,14 +87,16 @@ export class TrainingState {
     this.curve = emptyCurve();
     this.curveVersion++;
     await this.run('Saving the settings', () => this.api.updateSettings(settings));
+    // A refusal (or a failed call) is shown in the Train section, with what to do, where the user is looking.
+    let started: Awaited<ReturnType<CatnetApi['startTraining']>>;
     try {
-      await this.api.startTraining(settings);
+      started = await this.api.startTraining(settings);
     } catch (err) {
-      // Shown in the Train section (with what to do), where the user is looking.
-      this.onError(errorMessage(err), this.hasModel());
+      this.onError('internal', errorMessage(err), this.hasModel());
       return;
     }
-    if (this.status === 'starting') this.status = 'training';
+    if (!started.started) this.onError(started.code, started.message, this.hasModel());
+    else if (this.status === 'starting') this.status = 'training';
   }
 
   async stop(): Promise<void> {
@@ -128,9 +129,9 @@ export class TrainingState {
     }
   }
 
-  onError(message: string, keptModel: boolean): void {
+  onError(code: TrainErrorCode, message: string, keptModel: boolean): void {
     this.status = 'idle';
-    this.error = { message, advice: trainErrorAdvice(message), keptModel };
+    this.error = { code, message, advice: trainErrorAdvice(code), keptModel };
   }
 
   reset(): void {
