@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import type { AppEvent, ImageEntry, FolderImportReport, ProjectState } from '../../src-main/contract.js';
+import type { AppEvent, FolderImportReport, ImageEntry, ProjectState } from '../../src-main/contract.js';
 import { ok } from '../helpers/backend.js';
 import { makePng } from '../helpers/make-images.js';
 

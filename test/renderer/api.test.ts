@@ -97,7 +97,9 @@ describe('browser-mode API client', () => {
     const off = api.onEvent((e) => got.push(e));
     const source = FakeEventSource.last!;
     expect(source.url).toBe(`/api/events?token=${server.token}`);
-    source.onmessage!({ data: JSON.stringify({ type: 'train-error', code: 'diverged', message: 'x', keptModel: false }) });
+    source.onmessage!({
+      data: JSON.stringify({ type: 'train-error', code: 'diverged', message: 'x', keptModel: false }),
+    });
     source.onmessage!({ data: 'not json' });
     expect(got).toEqual([{ type: 'train-error', code: 'diverged', message: 'x', keptModel: false }]);
     off();
