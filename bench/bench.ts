@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../src-core/fsio/atomic.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { appVersion } from '../src-core/paths.js';
 import { replyToParent } from './child.js';
+import { benchConv } from './conv.js';
 import { benchInference } from './inference.js';
 import { benchIngest } from './ingest.js';
 import { ensureJpegFixture } from './ingest-fixture.js';
@@ -26,7 +27,7 @@ import { evaluateTargets } from './targets.js';
 import { benchTraining } from './train.js';
 import { runCourse, runScale } from './train-workloads.js';
 
-export const SECTIONS = ['training', 'kernels', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
+export const SECTIONS = ['training', 'kernels', 'conv', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -166,6 +167,7 @@ async function main(): Promise<void> {
   const kernels = await section('kernels', enabled, async () =>
     quick ? skippedInQuick : benchKernels({ quick, peakGflops: machine.peak_gflops, log }),
   );
+  const conv = await section('conv', enabled, () => benchConv({ quick, peakGflops: machine.peak_gflops, log }));
   let sameFiles: Awaited<ReturnType<typeof benchIngestSameFiles>> | undefined;
   const ingest = await section('ingest', enabled, async () => {
     log(`ingest: catnet importFolders on the ${fixture!.files.length} JPEGs Pillow reads (cold, then cached)`);
@@ -201,7 +203,7 @@ async function main(): Promise<void> {
   const peers = await section('peers', enabled, () => benchPeers({ quick, jpegFolder: fixture?.folder, log }));
 
   const { targets, ratios, peerBlas } = evaluateTargets(
-    { training, kernels, ingest, inference, responsiveness, peers },
+    { training, kernels, conv, ingest, inference, responsiveness, peers },
     machine.peak_gflops,
   );
   const peersMissing =
@@ -219,6 +221,7 @@ async function main(): Promise<void> {
     jpeg_folder: fixture ? { folder: fixture.folder, images: fixture.files.length, mb: fixture.bytes / 2 ** 20 } : null,
     training: training ?? null,
     kernels: kernels ?? null,
+    conv: conv ?? null,
     ingest: ingest ?? null,
     inference: inference ?? null,
     responsiveness: responsiveness ?? null,

@@ -64,6 +64,8 @@ export interface SectionResults {
   inference: unknown;
   responsiveness: unknown;
   peers: unknown;
+  /** bench/conv.ts (absent from older callers: its targets then say "did not run"). */
+  conv?: unknown;
 }
 
 /**
@@ -152,6 +154,7 @@ export function evaluateTargets(
     ),
     ingest_vs_pillow: ratio(ingestCold, pillowRate),
     folder_predict_vs_ingest: ratio(folderRate, ingestCold),
+    cnn_epoch_vs_torch: ratio(pick(r.conv, 'epoch.ms', 'conv'), pick(r.conv, 'torch.epoch_ms', 'conv')),
   };
   const folderVsIngest =
     typeof ingestCold === 'number' ? ratios.folder_predict_vs_ingest : ratio(folderRate, pillowRate);
@@ -275,6 +278,14 @@ export function evaluateTargets(
       'ms',
       pick(r.responsiveness, 'import.max_ms', 'responsiveness'),
       (v) => v <= 50,
+    ),
+    target(
+      'cnn_epoch_vs_torch',
+      "small CNN, one epoch of 2,000 images (Adam, batch 32, flip + shift): catnet's time / PyTorch's at its best thread count, same run",
+      '<= 0.5',
+      'ratio',
+      ratios.cnn_epoch_vs_torch,
+      (v) => v <= 0.5,
     ),
   ];
   const numpyBlas = peerBlas((r.peers as { numpy?: unknown } | undefined)?.numpy);

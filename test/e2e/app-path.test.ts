@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
+import { mulberry32 } from '../../src-core/nn/random.js';
 import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
 
 const OUT = 'test-output/e2e';
