@@ -16,7 +16,7 @@ import type {
   TrainResult,
 } from '../../src-core/train/options.js';
 import { TrainingWorker } from '../../src-core/train/trainer.js';
-import type { AppEvent, TrainingRunSummary, TrainSettings } from '../contract.js';
+import { type AppEvent, splitOfRole, type TrainingRunSummary, type TrainSettings } from '../contract.js';
 import { examplesOf } from './evaluation.js';
 import { type LibraryImage, labelOf } from './library.js';
 
@@ -122,8 +122,8 @@ export class TrainingService {
   start(settings: TrainSettings): { started: true } {
     if (this.running) throw new Error('Training is already running: stop it first, or wait for it to finish');
     const images = this.host.images();
-    const train = images.filter((i) => i.role.startsWith('train-'));
-    const test = images.filter((i) => i.role.startsWith('test-'));
+    const train = images.filter((i) => splitOfRole(i.role) === 'train');
+    const test = images.filter((i) => splitOfRole(i.role) === 'test');
     const positives = train.filter((i) => i.role === 'train-positive').length;
     const [positive, negative] = this.host.classNames();
     if (positives === 0 || positives === train.length)
