@@ -29,6 +29,8 @@ export const API_METHOD_NAMES = [
   'stopClassifyFolder',
   'batchThumbnails',
   'batchCsv',
+  'learnedFeatures',
+  'explainImage',
   'exportModel',
   'openModel',
 ] as const;

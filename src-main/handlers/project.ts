@@ -1,6 +1,6 @@
 // The project as a whole: engine line, state, class names, settings, new project, the demo set.
 
-import type { ImportReport } from '../contract.js';
+import type { FolderImportReport } from '../contract.js';
 import { DEMO_CLASS_NAMES, writeDemoImages } from '../services/demo.js';
 import { engineInfo } from '../services/engine.js';
 import { emptyProject } from '../services/project.js';
@@ -33,7 +33,7 @@ export function projectHandlers(s: Session): HandlerGroup<ProjectMethods> {
         ['train-positive', folders.positive],
         ['train-negative', folders.negative],
       ] as const) {
-        const report: ImportReport = await s.library.addFolder(role, folder, {
+        const report: FolderImportReport = await s.library.addFolder(role, folder, {
           ...s.importHooks(),
           classNames: DEMO_CLASS_NAMES,
         });
