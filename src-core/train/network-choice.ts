@@ -62,8 +62,9 @@ export function requestedNetwork(o: NetworkChoice, n_x: number): NetworkConfig {
     let features = o.features ?? [];
     let hidden = o.hiddenLayers;
     if (o.layers !== undefined) {
-      // All numbers: the course's parser and messages.
-      if (!/[a-z]/i.test(o.layers)) hidden = parseHiddenLayers(o.layers);
+      // Without conv or pool items: the course's parser and its messages.
+      const items = o.layers.split(',').map((s) => s.trim());
+      if (!items.some((item) => /^(c\d+(k\d+)?|p)$/i.test(item))) hidden = parseHiddenLayers(o.layers);
       else ({ features, hidden } = parseLayers(o.layers, o.activation));
     }
     if (!Array.isArray(hidden))
