@@ -4,10 +4,10 @@
 import type { Command } from 'commander';
 import { parameterCount } from '../nn/config.js';
 import { layerSummary } from '../nn/shapes.js';
+import { formatLayers } from '../nn/spec.js';
 import { analyseOnnx } from '../onnx/import.js';
 import { KEY } from '../onnx/metadata.js';
 import { readModelBytes } from '../onnx/model-file.js';
-import { layersText } from '../train/network-choice.js';
 import { type CliIO, errorText, processIO } from './terminal.js';
 
 /** Returns the exit code: 0 when the file is a model catnet can use. */
@@ -63,7 +63,7 @@ function describe(a: ReturnType<typeof analyseOnnx>, bytes: number) {
   return {
     bytes,
     producer: a.producer,
-    network: { ...config, layers: layersText(config), parameters },
+    network: { ...config, layers: formatLayers(config), parameters },
     layers,
     classNames,
     threshold,

@@ -3,9 +3,10 @@
 
 import type { InitMethod } from '../nn/init.js';
 import { type Activation, type Model, N_X, type ResizeMode } from '../nn/model.js';
+import { formatLayers } from '../nn/spec.js';
 import type { Augmentation } from '../train/augment.js';
 import { checkInitialModel } from '../train/initial-model.js';
-import { layersText, requestedNetwork } from '../train/network-choice.js';
+import { requestedNetwork } from '../train/network-choice.js';
 import type { OptimizerName } from '../train/optimizers.js';
 import { PRESETS, type PresetId } from '../train/presets.js';
 import { errorText } from './terminal.js';
@@ -50,7 +51,7 @@ export const DEFAULTS = {
 
 /** The network, names and resize mode to train with: given ones, else the --init-from model's, else defaults. */
 export function resolveNetwork(o: TrainCommandOptions, initial: Model | null) {
-  const layers = o.layers ?? (initial ? layersText(initial.config) : DEFAULTS.layers);
+  const layers = o.layers ?? (initial ? formatLayers(initial.config) : DEFAULTS.layers);
   const activation = o.activation ?? (initial ? modelActivation(initial) : undefined) ?? DEFAULTS.activation;
   const names = o.names ?? initial?.classNames ?? DEFAULTS.names;
   const resize = o.resize ?? initial?.resize ?? 'cover';

@@ -38,10 +38,10 @@ describe('catnet train with convolutional layers', () => {
   it('refuses bad layers and augmentation text with exit code 2 and a message naming the item', () => {
     const a = catnet('--layers', 'c16,x');
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/--layers: layers: "x" \(item 2 of "c16,x"\) is not cN/);
+    expect(a.stderr).toMatch(/--layers: layers: item 2 \("x"\) of "c16,x" is not a layer/);
     const b = catnet('--layers', '64,c16');
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/comes after dense units/);
+    expect(b.stderr).toMatch(/comes after a dense layer/);
     const c = catnet('--augment', 'flip,rotate');
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/--augment: augmentation: "rotate"/);
