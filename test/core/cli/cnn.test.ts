@@ -50,8 +50,9 @@ describe('catnet train with convolutional layers', () => {
     expect(d.stderr).toMatch(/--preset must be one of logistic, two-layer, four-layer, small-cnn/);
   });
 
-  it('trains the Small CNN preset (one epoch here), recording the layers and augmentation', () => {
-    const r = catnet('--preset', 'small-cnn', '--epochs', '1', '--batch-size', '4', '--json');
+  it('trains the Small CNN preset (one epoch here), saves it, continues it, and inspect prints the layers', () => {
+    const out = join(dir, 'cnn.onnx');
+    const r = catnet('--preset', 'small-cnn', '--epochs', '1', '--batch-size', '4', '--out', out, '--json');
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result.layers).toEqual([64 * 8 * 8, 64, 1]);
@@ -59,6 +60,21 @@ describe('catnet train with convolutional layers', () => {
     expect(result.augment).toBe('flip,shift4');
     expect(result.iterations).toBe(3); // 12 images in batches of 4, one epoch
     expect(result.train_accuracy).toBeGreaterThanOrEqual(0);
+    expect(result.onnx_max_difference).toBeLessThan(1e-5);
+
+    // Continue: the layers come from the model; the first cost is the saved model's (no re-initialisation).
+    const again = catnet('--init-from', out, '--epochs', '1', '--batch-size', '12', '--augment', 'none', '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout).layers_text).toBe('c16,p,c32,p,c64,p,64');
+    const wrong = catnet('--init-from', out, '--layers', 'c8,p,64', '--json');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/set the layers to c16,p,c32,p,c64,p,64/);
+
+    const inspect = spawnSync(process.execPath, [bin, 'inspect', out], { encoding: 'utf8' });
+    expect(inspect.status, inspect.stderr).toBe(0);
+    expect(inspect.stdout).toMatch(/layers text\s+c16,p,c32,p,c64,p,64/);
+    expect(inspect.stdout).toMatch(/conv 3x3, 16 filters, relu\s+\(16, 64, 64\)\s+448/);
+    expect(inspect.stdout).toMatch(/max-pool 2x2\s+\(64, 8, 8\)\s+0/);
   });
 
   it('a preset fills only what the command line does not give', () => {
