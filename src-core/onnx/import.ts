@@ -10,6 +10,7 @@ import { bodyShapes, mapSize } from './conv-shapes.js';
 import { KEY, SCHEMA_VERSION } from './metadata.js';
 import { ModelRejected } from './model-error.js';
 import { parseOnnx } from './parse.js';
+import { checkValueBound } from './value-bound.js';
 
 /** Largest batch x values-per-image a file with a fixed batch size may ask for (256 MB of float32). */
 const MAX_FIXED_BATCH_VALUES = 64 * 1024 * 1024;
@@ -49,6 +50,7 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
     throw new Error(`${sourceName}: threshold ${threshold} is not between 0 and 1.`);
   const model = toModel(chain, fields, threshold);
   checkFixedBatch(model, chain.fixedBatch, sourceName);
+  checkValueBound(model, sourceName);
   return {
     model,
     inputName: chain.inputName,
