@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { preprocessImage } from '../src-core/data/index.js';
+import { type FolderLock, lockFolder } from '../src-core/fsio/folder-lock.js';
 import { type Model, N_X } from '../src-core/nn/model.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
@@ -60,6 +61,8 @@ export class Backend {
     split: Promise<ScoredSplit>;
   } | null = null;
   private ready: Promise<void> = Promise.resolve();
+  /** This instance's hold on the user-data folder (one writer per folder), released by dispose. */
+  private lock: FolderLock | undefined;
 
   private constructor(readonly options: BackendOptions) {
     this.store = new ProjectStore(options.userData);
@@ -69,10 +72,16 @@ export class Backend {
     this.handlers = this.makeHandlers();
   }
 
-  /** Reads the saved project; folders are re-imported (from the cache) before the first API call is served. */
+  /**
+   * Locks the user-data folder (throws FolderLocked, naming the holder, when another running catnet
+   * uses it), then reads the saved project; folders are re-imported (from the cache) before the first
+   * API call is served.
+   */
   static async create(options: BackendOptions): Promise<Backend> {
     await mkdir(options.userData, { recursive: true });
+    const lock = await lockFolder(options.userData, options.transport);
     const backend = new Backend(options);
+    backend.lock = lock;
     const loaded = await backend.store.load();
     backend.saved = loaded.project;
     if (loaded.notice) backend.notices.push(loaded.notice);
@@ -108,6 +117,7 @@ export class Backend {
 
   async dispose(): Promise<void> {
     await this.training.dispose();
+    await this.lock?.release();
   }
 
   private async restore(): Promise<void> {
@@ -127,6 +137,10 @@ export class Backend {
     if (notice) {
       this.notices.push(notice);
       this.saved.model = null;
+    } else if (this.models.model && this.saved.model) {
+      // The description comes from the model file: a crash between saving the model and saving the
+      // project (setModel, then changed) leaves project.json describing the previous model.
+      this.saved.model = modelInfo(this.models.model, this.saved.model.source);
     }
     // A UI that connected while the folders were re-imported gets the complete project.
     this.events.emit({ type: 'project', project: this.projectState() });

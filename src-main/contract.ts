@@ -14,6 +14,9 @@ export type Role = z.infer<typeof Role>;
 export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
 export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
 export const OptimizerName = z.enum(['gd', 'momentum', 'adam']);
+/** Random changes to each training image per epoch: a horizontal flip, a shift of up to 4 px. */
+export const AugmentName = z.enum(['flip', 'shift']);
+export type AugmentName = z.infer<typeof AugmentName>;
 
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
@@ -23,6 +26,14 @@ const ClassName = z.string().trim().min(1).max(40);
 export const TrainSettings = z.object({
   /** Hidden layer sizes only: [] = logistic regression, [7] = [12288, 7, 1], [20, 7, 5] = the 4-layer net. */
   hiddenLayers: z.array(z.number().int().min(1).max(4096)).max(10),
+  /**
+   * The whole network as the command line's --layers text, for networks hiddenLayers cannot say:
+   * "c16,p,c32,p,c64,p,64" (3x3 conv with 16 filters, 2x2 max-pool, ..., 64 dense units). When set it
+   * decides the network and hiddenLayers holds its dense sizes; absent = the network is hiddenLayers.
+   */
+  layers: z.string().trim().max(200).optional(),
+  /** Augmentation of the training images; absent or [] = none (the course's presets). */
+  augment: z.array(AugmentName).max(2).optional(),
   activation: ActivationName,
   init: InitName,
   learningRate: z.number().positive().max(1e6),
@@ -318,8 +329,8 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   seed: 1,
 };
 
-/** The course's three networks. */
-export const PRESETS: Record<'logistic' | 'two-layer' | 'four-layer', TrainSettings> = {
+/** The course's three networks, and a small convolutional net for real photos. */
+export const PRESETS: Record<'logistic' | 'two-layer' | 'four-layer' | 'small-cnn', TrainSettings> = {
   logistic: { ...DEFAULT_SETTINGS, hiddenLayers: [], init: 'zeros', learningRate: 0.005, iterations: 2000 },
   'two-layer': { ...DEFAULT_SETTINGS, hiddenLayers: [7], init: 'small', learningRate: 0.0075, iterations: 2500 },
   'four-layer': {
@@ -328,5 +339,17 @@ export const PRESETS: Record<'logistic' | 'two-layer' | 'four-layer', TrainSetti
     init: 'course',
     learningRate: 0.0075,
     iterations: 2500,
+  },
+  'small-cnn': {
+    ...DEFAULT_SETTINGS,
+    hiddenLayers: [64],
+    layers: 'c16,p,c32,p,c64,p,64',
+    activation: 'relu',
+    init: 'he',
+    optimizer: 'adam',
+    learningRate: 1e-3,
+    batchSize: 32,
+    iterations: 30,
+    augment: ['flip', 'shift'],
   },
 };

@@ -73,6 +73,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`catnet could not start: ${error instanceof Error ? error.message : String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`catnet could not start: ${message}`);
+  // e.g. the user-data folder is locked by browser mode: say so where the user looks
+  if (app.isReady()) dialog.showErrorBox('catnet could not start', message);
   app.exit(1);
 });

@@ -2,18 +2,23 @@
 // failed write leaves the old file untouched.
 
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
  * Writes `bytes` to a temporary file in the destination's folder (same file system, so rename is
- * atomic), flushes it to disk, then renames it over `path`. Errors name the destination.
+ * atomic), flushes it to disk, renames it over `path`, then flushes the folder so the rename itself
+ * survives a power cut. A replaced file keeps its permission bits (a 0600 file stays 0600); a new
+ * file gets 0644 minus the umask. Errors name the destination.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(tmp, 'wx', 0o644);
+    const replaced = await stat(path).catch(() => undefined);
+    // Replacing: created owner-only, then given the replaced file's bits (never wider in between).
+    const handle = await open(tmp, 'wx', replaced?.isFile() ? 0o600 : 0o644);
     try {
+      if (replaced?.isFile()) await handle.chmod(replaced.mode & 0o7777);
       await handle.writeFile(bytes);
       await handle.sync();
     } finally {
@@ -25,10 +30,29 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     const why = e instanceof Error ? e.message : String(e);
     throw new Error(`Could not write ${path}: ${why}. Check that the folder exists and is writable.`);
   }
+  await syncFolder(dirname(path));
+}
+
+/**
+ * Flushes a folder's entries (the rename) to disk. Best effort after the rename has happened: the
+ * new file is already in place, so a folder that cannot be opened or synced (Windows, some network
+ * file systems) is not an error.
+ */
+async function syncFolder(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // EINVAL/EISDIR on file systems that do not sync folders: nothing more can be done
+  } finally {
+    await handle.close().catch(() => {});
+  }
 }
 
 /** Whether process `pid` still runs (EPERM: it does, as another user). */
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -68,6 +68,30 @@ export function effectiveHoldout(settings: TrainSettings, hasTestImages: boolean
   return settings.validationFraction > 0 ? settings.validationFraction : DEFAULT_HOLDOUT;
 }
 
+/** The engine's options for the app's settings (the same names; augmentation as flip + a 4 px shift). */
+export function trainOptionsOf(settings: TrainSettings, validationFraction: number): TrainOptions {
+  const augment = settings.augment ?? [];
+  return {
+    hiddenLayers: settings.hiddenLayers,
+    ...(settings.layers !== undefined ? { layers: settings.layers } : {}),
+    ...(augment.length > 0
+      ? { augment: { flip: augment.includes('flip'), shift: augment.includes('shift') ? AUGMENT_SHIFT : 0 } }
+      : {}),
+    activation: settings.activation,
+    init: settings.init,
+    learningRate: settings.learningRate,
+    iterations: settings.iterations,
+    batchSize: settings.batchSize,
+    optimizer: settings.optimizer,
+    l2: settings.l2,
+    validationFraction,
+    seed: settings.seed,
+  };
+}
+
+/** Pixels of the 'shift' augmentation (the command line's default). */
+const AUGMENT_SHIFT = 4;
+
 export interface TrainingHost {
   emit(event: AppEvent): void;
   images(): readonly LibraryImage[];
@@ -118,16 +142,7 @@ export class TrainingService {
       ...(T ? { Xtest: T.X, Ytest: T.Y, mtest: T.m } : {}),
     };
     const options: TrainOptions = {
-      hiddenLayers: settings.hiddenLayers,
-      activation: settings.activation,
-      init: settings.init,
-      learningRate: settings.learningRate,
-      iterations: settings.iterations,
-      batchSize: settings.batchSize,
-      optimizer: settings.optimizer,
-      l2: settings.l2,
-      validationFraction: holdout,
-      seed: settings.seed,
+      ...trainOptionsOf(settings, holdout),
       classNames: this.host.classNames(),
       progressIntervalMs: 1000 / MAX_PROGRESS_PER_SECOND,
       ...(initialModel ? { initialModel, threshold: initialModel.threshold } : {}),

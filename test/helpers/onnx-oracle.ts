@@ -3,7 +3,7 @@
 
 import type { Activation, Model } from '../../src-core/nn/model.js';
 import { LEAKY_SLOPE, N_X } from '../../src-core/nn/model.js';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
+import { mulberry32 } from '../../src-core/nn/random.js';
 
 /** Deterministic uniform [0, 1) generator (mulberry32), as tests have long called it. */
 export const rng = mulberry32;
