@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { Model } from '../nn/model.js';
 import { IMAGE_SIZE, N_X } from '../nn/model.js';
-import { bodyShapes, mapSize } from './conv-shapes.js';
+import { largestPerImage } from './conv-shapes.js';
 import { analyseOnnx, type OnnxAnalysis } from './import.js';
 import { ModelRejected } from './model-error.js';
 
@@ -15,9 +15,7 @@ const MAX_BATCH_VALUES = 16 * 1024 * 1024;
 
 /** Images per call for this model: BATCH, or fewer when one image's largest map is large. */
 function batchFor(model: Model): number {
-  const maps = bodyShapes(model.config.features ?? []).map(mapSize);
-  const largest = Math.max(N_X, ...maps, ...model.config.layerDims);
-  return Math.max(1, Math.min(BATCH, Math.floor(MAX_BATCH_VALUES / largest)));
+  return Math.max(1, Math.min(BATCH, Math.floor(MAX_BATCH_VALUES / largestPerImage(model.config))));
 }
 
 export class OnnxClassifier {

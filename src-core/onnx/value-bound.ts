@@ -16,7 +16,7 @@ export const MAX_VALUE_BOUND = 1e30;
 /** Throws ModelRejected('not-finite') naming the layer whose values could overflow. */
 export function checkValueBound(model: Model, file: string): void {
   const features = model.config.features ?? [];
-  const shapes = bodyShapes(features);
+  const shapes = bodyShapes(model.config);
   let bound = 1; // pixels / 255
   let j = 0;
   for (const [i, f] of features.entries()) {
