@@ -59,6 +59,8 @@
       "sources": [
         "src-core/native/addon.c",
         "src-core/native/ops.c",
+        "src-core/native/conv.c",
+        "src-core/native/pool.c",
         "src-core/native/dispatch.c",
         "src-core/native/threads.c",
         "src-core/native/kernels_generic.c",

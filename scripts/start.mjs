@@ -4,35 +4,16 @@
 // the package's own installer). When that fails (no network), say so in one sentence and point to
 // browser mode, instead of a stack trace.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronPackageDir, findElectron } from './electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-
-const DEFAULT_EXECUTABLE = {
-  darwin: 'Electron.app/Contents/MacOS/Electron',
-  win32: 'electron.exe',
-};
 
 /** The Electron executable's path, or null when none is installed. Never downloads. */
 function electronBinary() {
-  let packageDir;
-  try {
-    packageDir = dirname(require.resolve('electron/package.json'));
-  } catch {
-    packageDir = null;
-  }
-  const pathFile = packageDir ? join(packageDir, 'path.txt') : null;
-  const relative =
-    pathFile && existsSync(pathFile)
-      ? readFileSync(pathFile, 'utf8').trim()
-      : (DEFAULT_EXECUTABLE[process.platform] ?? 'electron');
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
-  const candidate = override ? join(override, relative) : packageDir ? join(packageDir, 'dist', relative) : null;
-  return candidate && existsSync(candidate) ? candidate : null;
+  const found = findElectron();
+  return 'path' in found ? found.path : null;
 }
 
 function fail(what) {
@@ -46,11 +27,9 @@ function fail(what) {
 function downloadElectron() {
   let installer = process.env.CATNET_ELECTRON_INSTALLER; // tests point this at a stand-in
   if (!installer) {
-    try {
-      installer = join(dirname(require.resolve('electron/package.json')), 'install.js');
-    } catch {
-      return 'the electron package is not installed (run `npm ci`)';
-    }
+    const packageDir = electronPackageDir();
+    if (!packageDir) return 'the electron package is not installed (run `npm ci`)';
+    installer = join(packageDir, 'install.js');
   }
   const run = spawnSync(process.execPath, [installer], { cwd: root, encoding: 'utf8', timeout: 600_000 });
   if (run.status === 0) return null;

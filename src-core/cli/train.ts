@@ -2,16 +2,20 @@
 // a progress bar, report accuracies, and save a verified .onnx (--out). Ctrl-C stops training and
 // still reports (and saves) the model so far. --init-from MODEL.onnx continues training that model: its
 // layers, activation, class names, resize mode and threshold are used unless given (and then must match).
+// --preset NAME fills every setting not given on the command line from a preset (train/presets.ts).
 
-import { type Command, InvalidArgumentError } from 'commander';
-import { networkConfig, parseHiddenLayers } from '../nn/config.js';
+import type { Command } from 'commander';
 import { INIT_METHODS, type InitMethod } from '../nn/init.js';
 import { ACTIVATIONS, type Activation, type Model, N_X, type ResizeMode } from '../nn/model.js';
 import { loadModelFile, saveModel } from '../onnx/model-file.js';
+import { type Augmentation, formatAugmentation, isAugmenting } from '../train/augment.js';
 import { checkInitialModel } from '../train/initial-model.js';
+import { layersText, requestedNetwork } from '../train/network-choice.js';
 import { OPTIMIZERS, type OptimizerName } from '../train/optimizers.js';
 import type { TrainingData, TrainOptions, TrainResult } from '../train/options.js';
+import { PRESET_IDS, PRESETS, type PresetId } from '../train/presets.js';
 import { trainInWorker } from '../train/trainer.js';
+import { augment, choice, layers, names, number, wholeAtLeast } from './arguments.js';
 import { loadLabelledFolders } from './folders.js';
 import { type CliIO, errorText, processIO, trainingProgressBar } from './terminal.js';
 
@@ -20,7 +24,8 @@ export interface TrainCommandOptions {
   negative: string;
   /** names, layers, activation and resize: absent = the --init-from model's, else the defaults. */
   names?: [string, string];
-  layers?: number[];
+  /** Layers text: "c16,p,c32,p,64", "20,7,5", "" (logistic regression). */
+  layers?: string;
   activation?: Activation;
   init: InitMethod;
   iterations?: number;
@@ -33,6 +38,8 @@ export interface TrainCommandOptions {
   validation: number;
   patience: number;
   seed: number;
+  augment: Augmentation;
+  preset?: PresetId;
   testPositive?: string;
   testNegative?: string;
   resize?: ResizeMode;
@@ -45,63 +52,23 @@ export interface TrainCommandOptions {
 
 const percent = (x: number | undefined) => (x === undefined ? '-' : `${(100 * x).toFixed(1)}%`);
 
-function choice<T extends string>(name: string, allowed: readonly T[]) {
-  return (value: string): T => {
-    if (!allowed.includes(value as T)) throw new InvalidArgumentError(`${name} must be one of ${allowed.join(', ')}.`);
-    return value as T;
-  };
-}
-
-function number(name: string, test: (x: number) => boolean, what: string) {
-  return (value: string): number => {
-    const x = Number(value);
-    if (value.trim() === '' || !Number.isFinite(x) || !test(x)) {
-      throw new InvalidArgumentError(`${name} must be ${what}, got "${value}".`);
-    }
-    return x;
-  };
-}
-
-const wholeAtLeast = (name: string, min: number) =>
-  number(name, (x) => Number.isInteger(x) && x >= min, `a whole number >= ${min}`);
-
-function names(value: string): [string, string] {
-  const parts = value.split(',').map((s) => s.trim());
-  if (parts.length !== 2 || parts.some((p) => p === '')) {
-    throw new InvalidArgumentError(
-      `--names takes two class names, positive first, like "cat,non-cat"; got "${value}".`,
-    );
-  }
-  return [parts[0], parts[1]];
-}
-
-function layers(value: string): number[] {
-  try {
-    return parseHiddenLayers(value);
-  } catch (error) {
-    throw new InvalidArgumentError(errorText(error));
-  }
-}
-
 /** Defaults of the options an --init-from model can supply. */
 const DEFAULTS = {
   names: ['cat', 'non-cat'] as [string, string],
-  layers: [20, 7, 5],
+  layers: '20,7,5',
   activation: 'relu' as Activation,
 };
 
 /** The network, names and resize mode to train with: given ones, else the --init-from model's, else defaults. */
 function resolveNetwork(o: TrainCommandOptions, initial: Model | null) {
-  const hidden = initial ? initial.config.layerDims.slice(1, -1) : DEFAULTS.layers;
-  const layers = o.layers ?? hidden;
-  const activation =
-    o.activation ?? (initial && hidden.length > 0 ? initial.config.activations[0] : DEFAULTS.activation);
+  const layers = o.layers ?? (initial ? layersText(initial.config) : DEFAULTS.layers);
+  const activation = o.activation ?? (initial ? modelActivation(initial) : undefined) ?? DEFAULTS.activation;
   const names = o.names ?? initial?.classNames ?? DEFAULTS.names;
   const resize = o.resize ?? initial?.resize ?? 'cover';
   // Checked before any image is read: a mismatch names both networks.
   if (initial && o.initFrom)
     try {
-      checkInitialModel(initial, networkConfig(layers, activation, N_X));
+      checkInitialModel(initial, requestedNetwork({ layers, activation }, N_X));
     } catch (error) {
       throw new Error(`--init-from ${o.initFrom}: ${errorText(error).replace(/^training options: /, '')}`);
     }
@@ -137,7 +104,7 @@ export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): P
       Object.assign(data, { Xtest: test.X, Ytest: test.Y, mtest: test.m });
     }
     const options: TrainOptions = {
-      hiddenLayers: layers,
+      layers,
       activation,
       init: o.init,
       learningRate: o.learningRate,
@@ -149,6 +116,7 @@ export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): P
       validationFraction: o.validation,
       patience: o.patience,
       seed: o.seed,
+      augment: o.augment,
       classNames: names,
       resize,
       ...(initial ? { initialModel: initial, threshold: initial.threshold } : {}),
@@ -158,7 +126,7 @@ export async function runTrain(o: TrainCommandOptions, io: CliIO = processIO): P
     const saved = o.out
       ? await saveModel(o.out, result.model, train.X.subarray(0, Math.min(train.m, 16) * 12288), Math.min(train.m, 16))
       : null;
-    report(result, { ...o, activation }, saved, io);
+    report(result, { ...o, layers, activation }, saved, io);
     if (result.stopped === 'diverged') return 1;
     if (result.stopped === 'cancelled') return 130;
     return 0;
@@ -192,6 +160,8 @@ function report(
         stopped: r.stopped,
         ...(r.message ? { message: r.message } : {}),
         layers: r.model.config.layerDims,
+        layers_text: o.layers,
+        augment: formatAugmentation(o.augment),
         ...(o.initFrom ? { init_from: o.initFrom } : {}),
         train_images: r.model.summary.trainImages,
         ...(r.model.summary.testImages !== undefined ? { test_images: r.model.summary.testImages } : {}),
@@ -202,7 +172,11 @@ function report(
   }
   if (r.message) io.err(r.message);
   const start = o.initFrom ? `continued from ${o.initFrom}` : `${o.init} init`;
-  io.out(`network      [${r.model.config.layerDims.join(', ')}], ${o.activation}, ${start}, ${o.optimizer}`);
+  const network = o.layers === '' ? 'logistic regression' : o.layers;
+  io.out(
+    `network      ${network} -> [${r.model.config.layerDims.join(', ')}], ${o.activation}, ${start}, ${o.optimizer}`,
+  );
+  if (isAugmenting(o.augment)) io.out(`augment      ${formatAugmentation(o.augment)}`);
   io.out(`backend      ${backend}, ${r.backend.threads} thread(s)${r.backend.reason ? ` (${r.backend.reason})` : ''}`);
   io.out(`iterations   ${r.iterations} in ${r.seconds.toFixed(2)} s (${r.stopped})`);
   io.out(`final cost   ${r.finalCost.toFixed(6)}`);
@@ -225,7 +199,17 @@ export function registerTrain(program: Command): void {
     .requiredOption('--positive <dir>', 'images of the positive class (label 1)')
     .requiredOption('--negative <dir>', 'images of the negative class (label 0)')
     .option('--names <positive,negative>', 'class names', names, DEFAULTS.names)
-    .option('--layers <sizes>', 'hidden layer sizes, e.g. 20,7,5; "" = logistic regression', layers, DEFAULTS.layers)
+    .option(
+      '--preset <name>',
+      `start from a preset (${PRESET_IDS.join(', ')}); options given on the command line win`,
+      choice('--preset', PRESET_IDS),
+    )
+    .option(
+      '--layers <list>',
+      'layers: cN = 3x3 conv with N filters (cNk5: 5x5), p = 2x2 max-pool, numbers = dense units; e.g. c16,p,c32,p,c64,p,64 or 20,7,5; "" = logistic regression',
+      layers,
+      DEFAULTS.layers,
+    )
     .option(
       '--activation <g>',
       `hidden activation: ${ACTIVATIONS.join(', ')}`,
@@ -268,6 +252,12 @@ export function registerTrain(program: Command): void {
       0,
     )
     .option('--seed <s>', 'random seed (1 = the course)', wholeAtLeast('--seed', 0), 1)
+    .option(
+      '--augment <list>',
+      'random changes to each training batch: flip, shift (4 px; shiftN for N), or none',
+      augment,
+      { flip: false, shift: 0 },
+    )
     .option('--test-positive <dir>', 'test images of the positive class')
     .option('--test-negative <dir>', 'test images of the negative class')
     .option(
@@ -284,10 +274,47 @@ export function registerTrain(program: Command): void {
     .option('--cache <dir>', 'cache decoded images here')
     .option('--json', 'print one JSON object with the results')
     .action(async (opts: TrainCommandOptions, command: Command) => {
+      const given = (key: string) => command.getOptionValueSource(key) === 'cli';
+      const fromPreset = opts.preset ? applyPreset(opts, opts.preset, given) : new Set<string>();
       // With --init-from, options left at their default come from the model instead.
       if (opts.initFrom)
         for (const key of ['names', 'layers', 'activation', 'resize'] as const)
-          if (command.getOptionValueSource(key) === 'default') delete opts[key];
+          if (!given(key) && !fromPreset.has(key)) delete opts[key];
       process.exitCode = await runTrain(opts);
     });
+}
+
+/** Sets every option a preset covers that the command line did not give; returns the keys set. */
+export function applyPreset(o: TrainCommandOptions, id: PresetId, given: (key: string) => boolean): Set<string> {
+  const p = PRESETS[id].settings;
+  const values: Partial<TrainCommandOptions> = {
+    layers: p.layers,
+    activation: p.activation,
+    init: p.init,
+    learningRate: p.learningRate,
+    batchSize: p.batchSize,
+    optimizer: p.optimizer,
+    l2: p.l2,
+    validation: p.validationFraction,
+    seed: p.seed,
+    augment: { ...p.augment },
+  };
+  const set = new Set<string>();
+  for (const [key, value] of Object.entries(values))
+    if (!given(key)) {
+      Object.assign(o, { [key]: value });
+      set.add(key);
+    }
+  if (!given('iterations') && !given('epochs')) {
+    const batched = (given('batchSize') ? o.batchSize : p.batchSize) > 0;
+    Object.assign(o, batched ? { epochs: p.iterations } : { iterations: p.iterations });
+  }
+  return set;
+}
+
+/** The hidden activation of a model (the first non-sigmoid one), or undefined for logistic regression. */
+function modelActivation(model: Model): Activation | undefined {
+  const conv = model.config.features?.find((f) => f.kind === 'conv');
+  if (conv?.kind === 'conv') return conv.activation;
+  return model.config.layerDims.length > 2 ? model.config.activations[0] : undefined;
 }

@@ -1,16 +1,6 @@
 // Stratified, seeded train/validation split of row indices (each class keeps its proportion).
 
-import { mulberry32 } from '../nn/mulberry32.js';
-
-/** Fisher-Yates in place. */
-export function shuffleInPlace(a: Uint32Array, rand: () => number): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
+import { mulberry32, shuffleInPlace } from '../nn/random.js';
 
 /**
  * Per class c: shuffle its rows with `seed`, send round(fraction * count_c) to validation (at least one
@@ -29,7 +19,7 @@ export function stratifiedIndices(
     const rows: number[] = [];
     for (let i = 0; i < labels.length; i++) if (labels[i] === c) rows.push(i);
     const idx = Uint32Array.from(rows);
-    shuffleInPlace(idx, rand);
+    shuffleInPlace(idx, (n) => Math.floor(rand() * n));
     let nVal = Math.round(fraction * idx.length);
     if (fraction > 0 && nVal === 0 && idx.length >= 2) nVal = 1;
     for (let k = 0; k < idx.length; k++) (k < nVal ? validation : train).push(idx[k]);

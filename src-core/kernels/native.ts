@@ -8,8 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { appRoot } from '../paths.js';
 import type { Activation } from './activations.js';
-import type { BackendInfo, Isa, KernelActivation, Kernels } from './kernels.js';
-import * as referenceConv from './reference-conv.js';
+import type { BackendInfo, ConvShape, Isa, KernelActivation, Kernels } from './kernels.js';
 
 /** What the addon reports about itself (src-core/native/addon.c, js_info). */
 export interface NativeInfo {
@@ -38,10 +37,55 @@ interface Addon {
   axpy: Kernels['axpy'];
   momentumStep: Kernels['momentumStep'];
   adamStep: Kernels['adamStep'];
+  conv2dForward(
+    kind: number,
+    Z: Float32Array,
+    A: Float32Array,
+    Aprev: Float32Array,
+    W: Float32Array,
+    b: Float32Array,
+    ...shape: ShapeArgs
+  ): void;
+  conv2dForwardU8(
+    kind: number,
+    Z: Float32Array,
+    A: Float32Array,
+    X: Uint8Array,
+    xScale: number,
+    W: Float32Array,
+    b: Float32Array,
+    ...shape: ShapeArgs
+  ): void;
+  conv2dBackwardData(dAprev: Float32Array, dZ: Float32Array, W: Float32Array, ...shape: ShapeArgs): void;
+  conv2dBackwardWeights(
+    dW: Float32Array,
+    db: Float32Array,
+    dZ: Float32Array,
+    Aprev: Float32Array,
+    scale: number,
+    ...shape: ShapeArgs
+  ): void;
+  conv2dBackwardWeightsU8(
+    dW: Float32Array,
+    db: Float32Array,
+    dZ: Float32Array,
+    X: Uint8Array,
+    xScale: number,
+    scale: number,
+    ...shape: ShapeArgs
+  ): void;
+  maxPool2Forward: Kernels['maxPool2Forward'];
+  maxPool2Backward: Kernels['maxPool2Backward'];
   info(): NativeInfo;
   setIsa(name: string): boolean;
   setThreads(n: number): void;
 }
+
+/** A ConvShape as the addon takes it: m, c_in, h, w, c_out, k. */
+type ShapeArgs = [number, number, number, number, number, number];
+
+/** Largest filter side the addon accepts (MAX_CONV_K in src-core/native/addon.c). */
+const MAX_CONV_K = 255;
 
 /** Activation codes shared with enum catnet_activation in src-core/native/kernels.h. */
 const ACTIVATION_CODE: Record<KernelActivation, number> = {
@@ -127,6 +171,55 @@ function activation(method: string, kind: string, allowIdentity: boolean): numbe
   if (code === undefined || (!allowIdentity && code === 0))
     throw new RangeError(`${method}: unknown activation '${kind}'`);
   return code;
+}
+
+/** Checks a ConvShape (non-negative integers, k odd and at most MAX_CONV_K) and returns it as addon arguments. */
+function convShape(method: string, s: ConvShape): ShapeArgs {
+  if (typeof s !== 'object' || s === null) throw new TypeError(`${method}: the shape must be a ConvShape object`);
+  for (const name of ['m', 'c_in', 'h', 'w', 'c_out', 'k'] as const) size(method, `shape.${name}`, s[name]);
+  if (s.k % 2 !== 1 || s.k > MAX_CONV_K)
+    throw new RangeError(`${method}: shape.k must be odd and at most ${MAX_CONV_K}, got ${s.k}`);
+  return [s.m, s.c_in, s.h, s.w, s.c_out, s.k];
+}
+
+/** Checks the conv arrays: input `inName` (m, c_in, h, w), output `outName` (m, c_out, h, w), W and b. */
+function convArrays(
+  method: string,
+  s: ConvShape,
+  arrays: {
+    input?: [string, unknown, boolean?];
+    outputs?: [string, unknown][];
+    W: [string, unknown];
+    b?: [string, unknown];
+  },
+): void {
+  const hw = s.h * s.w;
+  if (arrays.input) {
+    const [name, value, bytes] = arrays.input;
+    const shape = bytes ? `${name} (m, h, w, c_in)` : `${name} (m, c_in, h, w)`;
+    array(method, name, value, s.m * s.c_in, hw, shape, bytes);
+  }
+  for (const [name, value] of arrays.outputs ?? [])
+    array(method, name, value, s.m * s.c_out, hw, `${name} (m, c_out, h, w)`);
+  const [wName, W] = arrays.W;
+  array(method, wName, W, s.c_out * s.c_in, s.k * s.k, `${wName} (c_out, c_in, k, k)`);
+  if (arrays.b) array(method, arrays.b[0], arrays.b[1], s.c_out, 1, `${arrays.b[0]} (c_out)`);
+}
+
+function poolArrays(
+  method: string,
+  planes: number,
+  h: number,
+  w: number,
+  small: [string, unknown][],
+  big: [string, unknown][],
+): void {
+  size(method, 'planes', planes);
+  size(method, 'h', h);
+  size(method, 'w', w);
+  for (const [name, value] of big) array(method, name, value, planes, h * w, `${name} (planes, h, w)`);
+  const out = Math.floor(h / 2) * Math.floor(w / 2);
+  for (const [name, value] of small) array(method, name, value, planes, out, `${name} (planes, h/2, w/2)`);
 }
 
 /** The native Kernels; throws when the addon cannot be loaded (select.ts then uses the reference). */
@@ -247,13 +340,86 @@ export function nativeKernels(): Kernels {
       a.adamStep(p, g, v, s, lr, b1, b2, c1, c2, eps, count);
     },
 
-    // Convolution and pooling: the reference loops until the addon implements them.
-    conv2dForward: referenceConv.conv2dForward,
-    conv2dForwardU8: referenceConv.conv2dForwardU8,
-    conv2dBackwardData: referenceConv.conv2dBackwardData,
-    conv2dBackwardWeights: referenceConv.conv2dBackwardWeights,
-    conv2dBackwardWeightsU8: referenceConv.conv2dBackwardWeightsU8,
-    maxPool2Forward: referenceConv.maxPool2Forward,
-    maxPool2Backward: referenceConv.maxPool2Backward,
+    conv2dForward(kind, Z, A, Aprev, W, b, s) {
+      const me = 'conv2dForward';
+      const code = activation(me, kind, true);
+      const shape = convShape(me, s);
+      convArrays(me, s, {
+        input: ['Aprev', Aprev],
+        outputs: [
+          ['Z', Z],
+          ['A', A],
+        ],
+        W: ['W', W],
+        b: ['b', b],
+      });
+      a.conv2dForward(code, Z, A, Aprev, W, b, ...shape);
+    },
+
+    conv2dForwardU8(kind, Z, A, X, xScale, W, b, s) {
+      const me = 'conv2dForwardU8';
+      const code = activation(me, kind, true);
+      const shape = convShape(me, s);
+      number(me, 'xScale', xScale);
+      convArrays(me, s, {
+        input: ['X', X, true],
+        outputs: [
+          ['Z', Z],
+          ['A', A],
+        ],
+        W: ['W', W],
+        b: ['b', b],
+      });
+      a.conv2dForwardU8(code, Z, A, X, xScale, W, b, ...shape);
+    },
+
+    conv2dBackwardData(dAprev, dZ, W, s) {
+      const me = 'conv2dBackwardData';
+      const shape = convShape(me, s);
+      convArrays(me, s, { input: ['dAprev', dAprev], outputs: [['dZ', dZ]], W: ['W', W] });
+      a.conv2dBackwardData(dAprev, dZ, W, ...shape);
+    },
+
+    conv2dBackwardWeights(dW, db, dZ, Aprev, scale, s) {
+      const me = 'conv2dBackwardWeights';
+      const shape = convShape(me, s);
+      number(me, 'scale', scale);
+      convArrays(me, s, { input: ['Aprev', Aprev], outputs: [['dZ', dZ]], W: ['dW', dW], b: ['db', db] });
+      a.conv2dBackwardWeights(dW, db, dZ, Aprev, scale, ...shape);
+    },
+
+    conv2dBackwardWeightsU8(dW, db, dZ, X, xScale, scale, s) {
+      const me = 'conv2dBackwardWeightsU8';
+      const shape = convShape(me, s);
+      number(me, 'xScale', xScale);
+      number(me, 'scale', scale);
+      convArrays(me, s, { input: ['X', X, true], outputs: [['dZ', dZ]], W: ['dW', dW], b: ['db', db] });
+      a.conv2dBackwardWeightsU8(dW, db, dZ, X, xScale, scale, ...shape);
+    },
+
+    maxPool2Forward(A, Aprev, planes, h, w) {
+      const me = 'maxPool2Forward';
+      poolArrays(me, planes, h, w, [['A', A]], [['Aprev', Aprev]]);
+      a.maxPool2Forward(A, Aprev, planes, h, w);
+    },
+
+    maxPool2Backward(dAprev, dA, Aprev, A, planes, h, w) {
+      const me = 'maxPool2Backward';
+      poolArrays(
+        me,
+        planes,
+        h,
+        w,
+        [
+          ['dA', dA],
+          ['A', A],
+        ],
+        [
+          ['dAprev', dAprev],
+          ['Aprev', Aprev],
+        ],
+      );
+      a.maxPool2Backward(dAprev, dA, Aprev, A, planes, h, w);
+    },
   };
 }

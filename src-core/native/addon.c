@@ -10,7 +10,7 @@
 
 #include "kernels.h"
 
-#define MAX_ARGS 12
+#define MAX_ARGS 16
 
 /* Throws a RangeError/TypeError naming the method and the argument; returns 0 so callers can `return`. */
 static int fail(napi_env env, int type_error, const char *method, const char *what) {
@@ -251,6 +251,160 @@ static napi_value js_adam_step(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Largest filter side the addon accepts (the padded image of one example grows with k). */
+#define MAX_CONV_K 255
+
+/* The 6 numbers m, c_in, h, w, c_out, k at v[0..5]; *in_size, *out_size, *w_size = the element
+ * counts of (m, c_in, h, w), (m, c_out, h, w) and (c_out, c_in, k, k), checked for overflow. */
+static int get_shape(napi_env env, napi_value *v, const char *me, catnet_conv_shape *s, size_t *in_size,
+                     size_t *out_size, size_t *w_size) {
+  static const char *names[] = {"m", "c_in", "h", "w", "c_out", "k"};
+  size_t d[6], hw, t;
+  for (int i = 0; i < 6; i++)
+    if (!get_size(env, v[i], me, names[i], &d[i])) return 0;
+  *s = (catnet_conv_shape){.m = d[0], .c_in = d[1], .h = d[2], .w = d[3], .c_out = d[4], .k = d[5]};
+  if (s->k % 2 == 0 || s->k > MAX_CONV_K) return fail(env, 0, me, "k must be odd, 1..255");
+  /* The padded grids: (h + k) (w + k) values per channel, for up to max(c_in, c_out) channels. */
+  if (!mul(env, me, s->h, s->w, &hw) || !mul(env, me, hw, s->m, &t) || !mul(env, me, t, s->c_in, in_size) ||
+      !mul(env, me, t, s->c_out, out_size) || !mul(env, me, s->c_out, s->c_in, &t) ||
+      !mul(env, me, t, s->k * s->k, w_size) || !mul(env, me, s->h + s->k, s->w + s->k, &t) ||
+      !mul(env, me, t, s->c_in + s->c_out + 1, &t) || !mul(env, me, t, 2 * sizeof(float), &t))
+    return 0;
+  return 1;
+}
+
+static napi_value out_of_memory(napi_env env, const char *me) {
+  fail(env, 0, me, "out of memory for the convolution's scratch buffers; use a smaller batch");
+  return NULL;
+}
+
+static napi_value js_conv2d_forward(napi_env env, napi_callback_info info) {
+  const char *me = "conv2dForward";
+  napi_value v[MAX_ARGS];
+  int kind;
+  catnet_conv_shape s;
+  size_t in, out, wn;
+  void *Z, *A, *Aprev, *W, *b;
+  if (!get_args(env, info, 12, v, me) || !get_kind(env, v[0], me, CATNET_IDENTITY, &kind) ||
+      !get_shape(env, v + 6, me, &s, &in, &out, &wn) || !get_array(env, v[1], napi_float32_array, me, "Z", out, &Z) ||
+      !get_array(env, v[2], napi_float32_array, me, "A", out, &A) ||
+      !get_array(env, v[3], napi_float32_array, me, "Aprev", in, &Aprev) ||
+      !get_array(env, v[4], napi_float32_array, me, "W", wn, &W) ||
+      !get_array(env, v[5], napi_float32_array, me, "b", s.c_out, &b))
+    return NULL;
+  if (!catnet_conv2d_forward(kind, Z, A, Aprev, NULL, 1.0f, W, b, &s)) return out_of_memory(env, me);
+  return NULL;
+}
+
+static napi_value js_conv2d_forward_u8(napi_env env, napi_callback_info info) {
+  const char *me = "conv2dForwardU8";
+  napi_value v[MAX_ARGS];
+  int kind;
+  catnet_conv_shape s;
+  size_t in, out, wn;
+  float x_scale;
+  void *Z, *A, *X, *W, *b;
+  if (!get_args(env, info, 13, v, me) || !get_kind(env, v[0], me, CATNET_IDENTITY, &kind) ||
+      !get_float(env, v[4], me, "xScale", &x_scale) || !get_shape(env, v + 7, me, &s, &in, &out, &wn) ||
+      !get_array(env, v[1], napi_float32_array, me, "Z", out, &Z) ||
+      !get_array(env, v[2], napi_float32_array, me, "A", out, &A) ||
+      !get_array(env, v[3], napi_uint8_array, me, "X", in, &X) ||
+      !get_array(env, v[5], napi_float32_array, me, "W", wn, &W) ||
+      !get_array(env, v[6], napi_float32_array, me, "b", s.c_out, &b))
+    return NULL;
+  if (!catnet_conv2d_forward(kind, Z, A, NULL, X, x_scale, W, b, &s)) return out_of_memory(env, me);
+  return NULL;
+}
+
+static napi_value js_conv2d_backward_data(napi_env env, napi_callback_info info) {
+  const char *me = "conv2dBackwardData";
+  napi_value v[MAX_ARGS];
+  catnet_conv_shape s;
+  size_t in, out, wn;
+  void *dAprev, *dZ, *W;
+  if (!get_args(env, info, 9, v, me) || !get_shape(env, v + 3, me, &s, &in, &out, &wn) ||
+      !get_array(env, v[0], napi_float32_array, me, "dAprev", in, &dAprev) ||
+      !get_array(env, v[1], napi_float32_array, me, "dZ", out, &dZ) ||
+      !get_array(env, v[2], napi_float32_array, me, "W", wn, &W))
+    return NULL;
+  if (!catnet_conv2d_backward_data(dAprev, dZ, W, &s)) return out_of_memory(env, me);
+  return NULL;
+}
+
+static napi_value js_conv2d_backward_weights(napi_env env, napi_callback_info info) {
+  const char *me = "conv2dBackwardWeights";
+  napi_value v[MAX_ARGS];
+  catnet_conv_shape s;
+  size_t in, out, wn;
+  float scale;
+  void *dW, *db, *dZ, *Aprev;
+  if (!get_args(env, info, 11, v, me) || !get_float(env, v[4], me, "scale", &scale) ||
+      !get_shape(env, v + 5, me, &s, &in, &out, &wn) || !get_array(env, v[0], napi_float32_array, me, "dW", wn, &dW) ||
+      !get_array(env, v[1], napi_float32_array, me, "db", s.c_out, &db) ||
+      !get_array(env, v[2], napi_float32_array, me, "dZ", out, &dZ) ||
+      !get_array(env, v[3], napi_float32_array, me, "Aprev", in, &Aprev))
+    return NULL;
+  if (!catnet_conv2d_backward_weights(dW, db, dZ, Aprev, NULL, 1.0f, scale, &s)) return out_of_memory(env, me);
+  return NULL;
+}
+
+static napi_value js_conv2d_backward_weights_u8(napi_env env, napi_callback_info info) {
+  const char *me = "conv2dBackwardWeightsU8";
+  napi_value v[MAX_ARGS];
+  catnet_conv_shape s;
+  size_t in, out, wn;
+  float x_scale, scale;
+  void *dW, *db, *dZ, *X;
+  if (!get_args(env, info, 12, v, me) || !get_float(env, v[4], me, "xScale", &x_scale) ||
+      !get_float(env, v[5], me, "scale", &scale) || !get_shape(env, v + 6, me, &s, &in, &out, &wn) ||
+      !get_array(env, v[0], napi_float32_array, me, "dW", wn, &dW) ||
+      !get_array(env, v[1], napi_float32_array, me, "db", s.c_out, &db) ||
+      !get_array(env, v[2], napi_float32_array, me, "dZ", out, &dZ) ||
+      !get_array(env, v[3], napi_uint8_array, me, "X", in, &X))
+    return NULL;
+  if (!catnet_conv2d_backward_weights(dW, db, dZ, NULL, X, x_scale, scale, &s)) return out_of_memory(env, me);
+  return NULL;
+}
+
+/* planes, h, w at v[0..2]; *in_size = planes h w, *out_size = planes floor(h/2) floor(w/2). */
+static int get_pool_shape(napi_env env, napi_value *v, const char *me, size_t *planes, size_t *h, size_t *w,
+                          size_t *in_size, size_t *out_size) {
+  size_t t;
+  if (!get_size(env, v[0], me, "planes", planes) || !get_size(env, v[1], me, "h", h) ||
+      !get_size(env, v[2], me, "w", w) || !mul(env, me, *planes, *h, &t) || !mul(env, me, t, *w, in_size))
+    return 0;
+  *out_size = *planes * (*h / 2) * (*w / 2);
+  return 1;
+}
+
+static napi_value js_max_pool2_forward(napi_env env, napi_callback_info info) {
+  const char *me = "maxPool2Forward";
+  napi_value v[MAX_ARGS];
+  size_t planes, h, w, in, out;
+  void *A, *Aprev;
+  if (!get_args(env, info, 5, v, me) || !get_pool_shape(env, v + 2, me, &planes, &h, &w, &in, &out) ||
+      !get_array(env, v[0], napi_float32_array, me, "A", out, &A) ||
+      !get_array(env, v[1], napi_float32_array, me, "Aprev", in, &Aprev))
+    return NULL;
+  catnet_max_pool2_forward(A, Aprev, planes, h, w);
+  return NULL;
+}
+
+static napi_value js_max_pool2_backward(napi_env env, napi_callback_info info) {
+  const char *me = "maxPool2Backward";
+  napi_value v[MAX_ARGS];
+  size_t planes, h, w, in, out;
+  void *dAprev, *dA, *Aprev, *A;
+  if (!get_args(env, info, 7, v, me) || !get_pool_shape(env, v + 4, me, &planes, &h, &w, &in, &out) ||
+      !get_array(env, v[0], napi_float32_array, me, "dAprev", in, &dAprev) ||
+      !get_array(env, v[1], napi_float32_array, me, "dA", out, &dA) ||
+      !get_array(env, v[2], napi_float32_array, me, "Aprev", in, &Aprev) ||
+      !get_array(env, v[3], napi_float32_array, me, "A", out, &A))
+    return NULL;
+  catnet_max_pool2_backward(dAprev, dA, Aprev, A, planes, h, w);
+  return NULL;
+}
+
 static void set_string(napi_env env, napi_value obj, const char *key, const char *value) {
   napi_value s;
   napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &s);
@@ -307,6 +461,13 @@ NAPI_MODULE_INIT() {
       {"axpy", NULL, js_axpy, NULL, NULL, NULL, napi_enumerable, NULL},
       {"momentumStep", NULL, js_momentum_step, NULL, NULL, NULL, napi_enumerable, NULL},
       {"adamStep", NULL, js_adam_step, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dForward", NULL, js_conv2d_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dForwardU8", NULL, js_conv2d_forward_u8, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackwardData", NULL, js_conv2d_backward_data, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackwardWeights", NULL, js_conv2d_backward_weights, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"conv2dBackwardWeightsU8", NULL, js_conv2d_backward_weights_u8, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPool2Forward", NULL, js_max_pool2_forward, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"maxPool2Backward", NULL, js_max_pool2_backward, NULL, NULL, NULL, napi_enumerable, NULL},
       {"info", NULL, js_info, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setIsa", NULL, js_set_isa, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, js_set_threads, NULL, NULL, NULL, napi_enumerable, NULL},

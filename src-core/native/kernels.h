@@ -60,12 +60,48 @@ typedef struct {
 /* Computes the block C[i0:i1, j0:j1] of one GEMM (rows and columns of C). */
 typedef void (*catnet_gemm_range)(const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1);
 
+/* The GEMMs of a convolution on one example (conv.c), with B never stored (implicit im2col): row r
+ * of B is the contiguous run starting at P + brow[r] of a zero-padded image P (planes, hp, wp).
+ *
+ * conv_nn, forward and backward data, fused with the bias and the activation, output rows i0..i1:
+ *   Z[i, y, x] = bias[i] + sum_k W[i, k] P[brow[k] + y wp + x]   (Z (M, h, w); bias NULL: 0)
+ *   A = g(Z) (A may be Z; kind CATNET_IDENTITY with A == Z: just Z). Columns x are done VL at a time
+ *   within a row (a tile's vectors may come from different rows), the last w % VL of a row one by one. */
+typedef struct {
+  const float *W;
+  size_t ldw; /* W (M, K), rows ldw apart */
+  const float *P;
+  const size_t *brow;
+  size_t M, K, h, w, wp;
+  const float *bias;
+  int kind;
+  float *Z, *A;
+} catnet_conv_nn_args;
+
+/* conv_nt, backward weights, block C[i0:i1, j0:j1] of
+ *   C (M, N) = G (M, K) . B(N, K)^T,  B(n, k) = P[brow[n] + k];  beta 0 overwrites C, 1 adds to it.
+ * Every C element is one dot product along k summed in the same order whatever the tile shape
+ * (vector partial sums, reduced once, then the scalar tail), so a block's result does not depend on
+ * how C is cut. */
+typedef struct {
+  const float *G;
+  size_t ldg;
+  const float *P;
+  const size_t *brow;
+  float *C;
+  size_t ldc;
+  size_t M, N, K;
+  float beta;
+} catnet_conv_nt_args;
 typedef struct {
   const char *name; /* "avx512" | "avx2" | "neon" | "scalar" */
   /* Register tile sizes, used by ops.c to cut work into whole tiles:
    * nn: nn_mr rows x nn_nc columns; nt: nt_mr rows x nt_nc columns. */
   size_t nn_mr, nn_nc, nt_mr, nt_nc;
   catnet_gemm_range gemm_nn_f32, gemm_nt_f32, gemm_nn_u8, gemm_nt_u8;
+  /* Convolution GEMMs (conv.c; catnet_conv_nn_args, catnet_conv_nt_args). */
+  void (*conv_nn)(const catnet_conv_nn_args *g, size_t i0, size_t i1);
+  void (*conv_nt)(const catnet_conv_nt_args *g, size_t i0, size_t i1, size_t j0, size_t j1);
   /* Rows r0..r1 of: Z (n, m) += b (n, 1); A = g(Z). A may equal Z. */
   void (*bias_activation)(int kind, float *Z, float *A, const float *b, size_t m, size_t r0, size_t r1);
   /* dZ = dA * g'(Z, A) over size values (kind is never CATNET_IDENTITY). */
@@ -121,5 +157,31 @@ void catnet_axpy(float *y, const float *x, float alpha, size_t size);
 void catnet_momentum_step(float *p, const float *g, float *v, float lr, float beta, size_t size);
 void catnet_adam_step(float *p, const float *g, float *v, float *s, float lr, float b1, float b2, float c1, float c2,
                       float eps, size_t size);
+/* Per-thread scratch that only grows (64-byte aligned; NULL when out of memory): slot < CATNET_SCRATCH_SLOTS. */
+#define CATNET_SCRATCH_SLOTS 5
+enum {
+  CATNET_SCRATCH_PACK = 0,     /* ops.c: A^T for the transA+transB GEMM */
+  CATNET_SCRATCH_IMAGE = 1,    /* conv.c, per part: one zero-padded example */
+  CATNET_SCRATCH_PRODUCT = 2,  /* conv.c, per part: one example's GEMM output or gradient on the padded grid */
+  CATNET_SCRATCH_PARTIALS = 3, /* conv.c, caller: per-chunk dW, db; or the flipped filters */
+  CATNET_SCRATCH_TABLE = 4,    /* conv.c, caller: the row offsets of the implicit im2col */
+};
+float *catnet_thread_scratch(int slot, size_t n);
+
+/* conv.c: convolutions of src-core/kernels/kernels.ts, shapes (m, c_in, h, w) -> (m, c_out, h, w),
+ * k odd, stride 1, zero padding (k - 1) / 2. Each returns 0 when out of memory for its scratch. */
+typedef struct {
+  size_t m, c_in, h, w, c_out, k;
+} catnet_conv_shape;
+int catnet_conv2d_forward(int kind, float *Z, float *A, const float *Aprev, const uint8_t *X, float x_scale,
+                          const float *W, const float *b, const catnet_conv_shape *s);
+int catnet_conv2d_backward_data(float *dAprev, const float *dZ, const float *W, const catnet_conv_shape *s);
+int catnet_conv2d_backward_weights(float *dW, float *db, const float *dZ, const float *Aprev, const uint8_t *X,
+                                   float x_scale, float scale, const catnet_conv_shape *s);
+
+/* pool.c: 2x2 max-pooling, stride 2, over `planes` planes of (h, w). */
+void catnet_max_pool2_forward(float *A, const float *Aprev, size_t planes, size_t h, size_t w);
+void catnet_max_pool2_backward(float *dAprev, const float *dA, const float *Aprev, const float *A, size_t planes,
+                               size_t h, size_t w);
 
 #endif

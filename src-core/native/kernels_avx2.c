@@ -41,4 +41,8 @@ static inline float avx2_hsum(__m256 v) {
 #define NT_MR 3
 #define NT_NR 3
 
+/* conv_nn: 4 rows x 3 vectors (output channels x pixels of the padded grid). */
+#define CONV_MR 4
+#define CONV_NR 3
+
 #include "simd_kernels.h"

@@ -32,4 +32,8 @@ typedef __m512 vf;
 #define NT_MR 5
 #define NT_NR 4
 
+/* conv_nn: 8 rows x 3 vectors (output channels x pixels of the padded grid). */
+#define CONV_MR 8
+#define CONV_NR 3
+
 #include "simd_kernels.h"

@@ -41,4 +41,8 @@ static inline float32x4_t neon_load_u8(const uint8_t *p) {
 #define NT_MR 4
 #define NT_NR 4
 
+/* conv_nn: 6 rows x 4 vectors (output channels x pixels of the padded grid). */
+#define CONV_MR 6
+#define CONV_NR 4
+
 #include "simd_kernels.h"

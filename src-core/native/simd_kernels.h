@@ -4,7 +4,11 @@
  *   VADD VSUB VMUL VDIV VMAX VMIN VSQRT VABS; VFMA(a, b, c) = a * b + c; VHSUM(v) -> float;
  *   VSEL_GT(x, y, a, b) = x > y ? a : b lane-wise; VROUND(x) to nearest integer; VEXP2I(n) = 2^n for
  *   integral n in [-126, 127]; tile sizes NN_MR, NN_NR (vectors), NT_MR, NT_NR; SIMD_NAME, SIMD_TABLE.
- * Every vector loop ends with a scalar tail (no reads or writes past `size`). */
+ *   CONV_MR, CONV_NR (conv_nn tiles).
+ * Every vector loop ends with a scalar tail (no reads or writes past `size`). Each ISA file includes
+ * this once, so every kernel here and in simd_gemm.h / simd_conv.h has one plain name (static in
+ * each ISA's translation unit): grep finds its body. The scalar kernels (kernels_generic.c) are
+ * tuned C, not the definition: the definition is the TypeScript reference (src-core/kernels). */
 #include <math.h>
 
 #include "kernels.h"
@@ -12,25 +16,7 @@
 #define ALWAYS_INLINE __attribute__((always_inline))
 #define UNROLL _Pragma("GCC unroll 16")
 
-#define SFX f32
-#define BT float
-#define BPTR Bf
-#define LOADB(p) VLOAD(p)
 #include "simd_gemm.h"
-#undef SFX
-#undef BT
-#undef BPTR
-#undef LOADB
-
-#define SFX u8
-#define BT uint8_t
-#define BPTR Bu
-#define LOADB(p) VLOAD_U8(p)
-#include "simd_gemm.h"
-#undef SFX
-#undef BT
-#undef BPTR
-#undef LOADB
 
 /* e^x for x <= 0 (Cephes expf: x = n ln2 + r, |r| <= ln2 / 2, degree-6 polynomial, about 1 ulp);
  * clamped below at -87.3 so 2^n stays a normal number. */
@@ -86,6 +72,8 @@ static inline ALWAYS_INLINE vf vactivate(const int kind, vf z) {
       return z;
   }
 }
+
+#include "simd_conv.h"
 
 static inline ALWAYS_INLINE void bias_activation_rows(const int kind, float *Z, float *A, const float *b, size_t m,
                                                       size_t r0, size_t r1) {
@@ -223,6 +211,8 @@ const catnet_isa SIMD_TABLE = {
     .gemm_nt_f32 = gemm_nt_f32,
     .gemm_nn_u8 = gemm_nn_u8,
     .gemm_nt_u8 = gemm_nt_u8,
+    .conv_nn = conv_nn,
+    .conv_nt = conv_nt,
     .bias_activation = bias_activation,
     .activation_backward = activation_backward,
     .row_sum = row_sum,

@@ -1,13 +1,17 @@
-// Recognises a fully connected classifier in a (structurally checked) ONNX graph: the input image's
-// preprocessing (Cast to float, scale by 1/255, flatten), then per layer a linear step (Gemm, or
-// MatMul [+ Add]) and an activation, ending in Sigmoid with one unit = the probability. Nodes after
+// Recognises a classifier in a (structurally checked) ONNX graph: the input image's preprocessing
+// (Cast to float, scale by 1/255), an optional convolutional body (conv-chain.ts), flatten, then per
+// layer a linear step (Gemm, or MatMul [+ Add]) and an activation, ending in Sigmoid with one unit =
+// the probability. Nodes after
 // that may only derive the label from the probability. Walks the nodes in their (topological) order
 // and rejects anything that branches off or does something else, so onnxruntime and the engine compute
 // the same function.
 
-import type { Activation } from '../nn/model.js';
-import { IMAGE_SIZE, LEAKY_SLOPE, N_X } from '../nn/model.js';
+import type { Activation, FeatureSpec } from '../nn/model.js';
+import { IMAGE_SIZE, LEAKY_SLOPE } from '../nn/model.js';
+import { floatAttribute, intAttribute } from './attributes.js';
+import { ConvBody } from './conv-chain.js';
 import { type Derived, labelStep } from './label-branch.js';
+import { ModelRejected } from './model-error.js';
 import { DT, type OnnxTypes } from './schema.js';
 import { int64ToNumber, readFloats, readInt64s } from './tensors.js';
 
@@ -27,6 +31,11 @@ export interface Chain {
   probabilityName: string;
   labelName?: string;
   layers: Layer[];
+  /** The convolutional body before the dense layers (empty for a fully connected net). */
+  features: FeatureSpec[];
+  /** Per conv layer: filters (filters, c_in, k, k) and biases (filters), as the engine's convW / convB. */
+  convW: Float32Array[];
+  convB: Float32Array[];
   /** The constant the label branch compares the probability with, when there is one. */
   graphThreshold?: number;
 }
@@ -59,6 +68,7 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
   let cast = false;
   let scaled = false;
   let flat = false;
+  const body = new ConvBody();
   let pending: Pending | undefined;
   const layers: Layer[] = [];
   let probabilityName: string | undefined;
@@ -89,14 +99,14 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
 
     if (!ins.includes(cur))
       throw new Error(`${where} does not continue the network from "${cur}"; branching graphs are not supported.`);
-    if (['Div', 'Gemm', 'MatMul', 'Flatten', 'Reshape', 'Cast', 'Identity'].includes(op) && ins[0] !== cur)
-      throw new Error(`${where} must take "${cur}" as its first input.`);
+    const first = ['Div', 'Gemm', 'MatMul', 'Flatten', 'Reshape', 'Cast', 'Identity', 'Transpose', 'Conv', 'MaxPool'];
+    if (first.includes(op) && ins[0] !== cur) throw new Error(`${where} must take "${cur}" as its first input.`);
     switch (op) {
       case 'Identity':
         break;
       case 'Cast': {
         const to = intAttribute(node, 'to');
-        if (to !== DT.FLOAT || layers.length > 0 || pending)
+        if (to !== DT.FLOAT || layers.length > 0 || pending || body.started)
           throw new Error(`${where}: only a cast of the image to float is supported.`);
         cast = true;
         break;
@@ -107,7 +117,7 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
         // A scalar (rank <= 1), so broadcasting keeps the image's shape.
         const scalar = dims.length <= 1 && c.length === 1;
         const ok = scalar && (op === 'Div' ? c[0] === 255 : Math.abs(c[0] - 1 / 255) < 1e-9);
-        if (!ok || !cast || scaled || layers.length > 0 || pending)
+        if (!ok || !cast || scaled || layers.length > 0 || pending || body.started)
           throw new Error(`${where}: only scaling the image by 1/255 (once, after the cast to float) is supported.`);
         scaled = true;
         break;
@@ -116,16 +126,34 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
         const axis = intAttribute(node, 'axis') ?? 1;
         if ((axis !== 1 && axis !== -3) || flat)
           throw new Error(`${where}: only flattening the image at axis 1 is supported.`);
+        checkFlattenable(body, where);
         flat = true;
         break;
       }
+      case 'Transpose':
+        if (flat) throw new Error(`${where}: a Transpose after the flatten is not supported.`);
+        body.transpose(node, where);
+        break;
+      case 'Conv':
+        if (!cast || !scaled || flat)
+          throw new Error(`${where}: a Conv must follow the image preprocessing (cast to float, divide by 255).`);
+        body.conv(node, ins, constants, where);
+        break;
+      case 'MaxPool':
+        if (!cast || !scaled || flat)
+          throw new Error(`${where}: a MaxPool must follow the image preprocessing (cast to float, divide by 255).`);
+        body.pool(node, where);
+        break;
       case 'Reshape': {
         const s = ins[1] ? constants.get(ins[1]) : undefined;
         const shape = s ? readInt64s(s, `${where} shape`).values : [];
         const allowZero = intAttribute(node, 'allowzero') ?? 0;
-        const first = shape[0] === -1 || (shape[0] === 0 && allowZero === 0);
-        if (flat || shape.length !== 2 || shape[1] !== N_X || !first)
-          throw new Error(`${where}: only reshaping the image to [N, ${N_X}] is supported.`);
+        const batchFirst = shape[0] === -1 || (shape[0] === 0 && allowZero === 0);
+        if (flat || shape.length !== 2 || shape[1] !== body.flatSize || !batchFirst)
+          throw new Error(
+            `${where}: only reshaping the image or the feature maps to [N, ${body.flatSize}] is supported.`,
+          );
+        checkFlattenable(body, where);
         flat = true;
         break;
       }
@@ -135,7 +163,7 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
           throw new Error(
             `${where}: a layer must follow the image preprocessing (cast to float, divide by 255, flatten) or an activation.`,
           );
-        const nPrev = layers.length === 0 ? N_X : layers[layers.length - 1].n;
+        const nPrev = layers.length === 0 ? body.flatSize : layers[layers.length - 1].n;
         pending =
           op === 'Gemm' ? gemmLayer(node, ins, constants, nPrev, where) : matMulLayer(ins, constants, nPrev, where);
         break;
@@ -151,14 +179,15 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
       case 'Tanh':
       case 'Sigmoid':
       case 'LeakyRelu': {
-        if (!pending) throw new Error(`${where}: an activation must follow a Gemm or MatMul.`);
         if (op === 'LeakyRelu') {
-          const alpha = floatAttribute(node, 'alpha') ?? 0.01;
+          const alpha = floatAttribute(node, 'alpha', where) ?? 0.01;
           if (Math.abs(alpha - LEAKY_SLOPE) > 1e-7)
             throw new Error(
               `${where}: LeakyRelu alpha ${Number(alpha.toPrecision(7))} is not supported (catnet uses ${LEAKY_SLOPE}).`,
             );
         }
+        if (!flat && body.activate(ACTIVATION_OF[op])) break;
+        if (!pending) throw new Error(`${where}: an activation must follow a Conv, Gemm or MatMul.`);
         layers.push({ W: pending.W, b: pending.b, n: pending.n, nPrev: pending.nPrev, g: ACTIVATION_OF[op] });
         pending = undefined;
         break;
@@ -188,7 +217,31 @@ export function recogniseChain(graph: OnnxTypes.IGraphProto, opset: number, file
       throw new Error(`${file}: output "${name}" is declared as a different type or shape than its nodes compute.`);
     if (name !== probabilityName && d.elemType === DT.INT64 && d.rank === 1) labelName ??= name;
   }
-  return { inputName: input.name ?? '', fixedBatch, probabilityName, labelName, layers, graphThreshold };
+  const { features, convW, convB } = body;
+  return {
+    inputName: input.name ?? '',
+    fixedBatch,
+    probabilityName,
+    labelName,
+    layers,
+    features,
+    convW,
+    convB,
+    graphThreshold,
+  };
+}
+
+/**
+ * The flatten must read the HWC image (the course's nets) or an activated conv body in NCHW; the
+ * image merely transposed would unroll in CHW order, which no catnet network reads.
+ */
+function checkFlattenable(body: ConvBody, where: string): void {
+  if (body.pending) throw new Error(`${where}: a Conv must be followed by its activation before the flatten.`);
+  if (body.transposed && body.features.length === 0)
+    throw new ModelRejected(
+      'unsupported',
+      `${where}: the image is transposed to NCHW but no Conv or MaxPool reads it.`,
+    );
 }
 
 /** Largest fixed batch dimension accepted (a runtime pads the last batch up to it). */
@@ -243,8 +296,8 @@ function gemmLayer(
 ): Pending {
   if ((intAttribute(node, 'transA') ?? 0) !== 0) throw new Error(`${where}: Gemm with transA is not supported.`);
   const transB = (intAttribute(node, 'transB') ?? 0) !== 0;
-  const alpha = floatAttribute(node, 'alpha') ?? 1;
-  const beta = floatAttribute(node, 'beta') ?? 1;
+  const alpha = floatAttribute(node, 'alpha', where) ?? 1;
+  const beta = floatAttribute(node, 'beta', where) ?? 1;
   const B = weightMatrix(ins[1], constants, where);
   const [rows, cols] = B.dims;
   const n = transB ? rows : cols;
@@ -252,11 +305,13 @@ function gemmLayer(
     throw new Error(`${where}: weights are ${rows} x ${cols}; the previous layer has ${nPrev} units.`);
   const W = transB ? B.values : transpose(B.values, rows, cols);
   if (alpha !== 1) for (let i = 0; i < W.length; i++) W[i] *= alpha;
+  checkScaledFinite(W, 'alpha * weights', where);
   const b = new Float32Array(n);
   if (ins[2]) {
     const C = constants.get(ins[2]);
     if (!C) throw new Error(`${where}: the bias "${ins[2]}" must be a constant.`);
     b.set(biasVector(readFloats(C, `${where} bias`), n, beta, where));
+    checkScaledFinite(b, 'beta * bias', where);
   }
   return { W, b, n, nPrev, fromMatMul: false, hasBias: ins[2] !== undefined };
 }
@@ -306,14 +361,14 @@ function transpose(B: Float32Array, rows: number, cols: number): Float32Array {
   return T;
 }
 
-function intAttribute(node: OnnxTypes.INodeProto, name: string): number | undefined {
-  const a = node.attribute?.find((x) => x.name === name);
-  return a ? int64ToNumber(a.i, `attribute ${name}`) : undefined;
-}
-
-function floatAttribute(node: OnnxTypes.INodeProto, name: string): number | undefined {
-  const a = node.attribute?.find((x) => x.name === name);
-  return a ? (a.f ?? 0) : undefined;
+/** alpha * W and beta * b overflow float32 for large enough factors: the engine would compute Inf/NaN. */
+function checkScaledFinite(values: Float32Array, what: string, where: string): void {
+  for (const v of values)
+    if (!Number.isFinite(v))
+      throw new ModelRejected(
+        'not-finite',
+        `${where}: ${what} is ${v} (float32 overflow); every float must be finite.`,
+      );
 }
 
 /** A Constant node's value as a tensor (value, value_float(s), value_int(s)). */

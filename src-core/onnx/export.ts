@@ -2,12 +2,18 @@
 // The graph carries the preprocessing, so a runtime fed the app's 64x64 RGB bytes predicts like the app:
 //
 //   image uint8 [N,64,64,3] -> Cast(float) -> Div(255) -> Flatten(axis 1) = A0 [N,12288]
+// or, with a convolutional body (features), the same scaled image through
+//   Transpose(perm 0,3,1,2) = F0 [N,3,64,64];  per feature i = 1..:
+//     conv: F[i] = g(Conv(F[i-1], conv_W[j], conv_b[j], k x k, pads (k-1)/2, strides 1))  [N,filters,h,w]
+//     pool: F[i] = MaxPool(F[i-1], 2x2, strides 2)                              [N,c,h/2,w/2]
+//   -> Flatten(axis 1) = A0 [N, c*h*w]   (CHW order, the engine's flatten)
 //   Z[l] = Gemm(A[l-1], W[l], b[l], transB=1)  [N,n[l]];  A[l] = g[l](Z[l])      for l = 1..L
 //   probability = A[L] [N,1];  label = Squeeze(Cast<int64>(probability >= threshold), axes=[1]) [N]
 
 import type { Activation, Model } from '../nn/model.js';
 import { IMAGE_SIZE, LEAKY_SLOPE, N_X } from '../nn/model.js';
-import { metadataEntries } from './metadata.js';
+import { bodyShapes, MAX_KERNEL_SIZE, mapSize } from './conv-shapes.js';
+import { layersText, metadataEntries } from './metadata.js';
 import { DT, IR_VERSION, type OnnxTypes, OPSET, onnx } from './schema.js';
 
 export interface ExportOptions {
@@ -37,8 +43,24 @@ export function exportOnnx(model: Model, opts: ExportOptions = {}): Uint8Array {
   const node: OnnxTypes.INodeProto[] = [
     op('Cast', ['image'], ['image_float'], 'cast_image', [intAttr('to', DT.FLOAT)], 'uint8 -> float32'),
     op('Div', ['image_float', 'pixel_scale'], ['image_scaled'], 'scale_image', [], 'pixels / 255, as in training'),
-    op('Flatten', ['image_scaled'], ['A0'], 'unroll_image', [intAttr('axis', 1)], 'HWC unroll: [N, 12288]'),
   ];
+  if ((model.config.features ?? []).length === 0) {
+    node.push(op('Flatten', ['image_scaled'], ['A0'], 'unroll_image', [intAttr('axis', 1)], 'HWC unroll: [N, 12288]'));
+  } else {
+    const body = convBody(model, 'image_scaled');
+    initializer.push(...body.initializer);
+    node.push(
+      ...body.node,
+      op(
+        'Flatten',
+        [body.output],
+        ['A0'],
+        'flatten_features',
+        [intAttr('axis', 1)],
+        `CHW unroll: [N, ${layerDims[0]}]`,
+      ),
+    );
+  }
 
   for (let l = 1; l <= L; l++) {
     const n = layerDims[l];
@@ -79,7 +101,9 @@ export function exportOnnx(model: Model, opts: ExportOptions = {}): Uint8Array {
     name: 'catnet_classifier',
     docString:
       `Binary image classifier "${positive}" (label 1) vs "${negative}" (label 0): ` +
-      `fully connected network [${layerDims.join(', ')}], activations [${activations.join(', ')}]. ` +
+      ((model.config.features ?? []).length === 0
+        ? `fully connected network [${layerDims.join(', ')}], activations [${activations.join(', ')}]. `
+        : `convolutional network ${layersText(model.config)}. `) +
       `Input: RGB bytes of ${IMAGE_SIZE}x${IMAGE_SIZE} images (resize mode "${model.resize}"), NHWC uint8.`,
     node,
     initializer,
@@ -106,12 +130,53 @@ export function exportOnnx(model: Model, opts: ExportOptions = {}): Uint8Array {
   return onnx.ModelProto.encode(message).finish();
 }
 
+/**
+ * The convolutional body's nodes and initializers, from `input` (the scaled image, NHWC) to the
+ * returned output name (NCHW). Conv j's filters conv{j}_W (filters, c_in, k, k) are the engine's convW
+ * as stored; MaxPool's floor rounding (ceil_mode 0) is the engine's dropped odd row/column.
+ */
+function convBody(model: Model, input: string) {
+  const features = model.config.features ?? [];
+  const initializer: OnnxTypes.ITensorProto[] = [];
+  const node = [op('Transpose', [input], ['F0'], 'to_nchw', [intsAttr('perm', [0, 3, 1, 2])], 'NHWC -> NCHW')];
+  const shapes = bodyShapes(features);
+  let j = 0;
+  for (const [i, f] of features.entries()) {
+    const [from, to] = [`F${i}`, `F${i + 1}`];
+    if (f.kind === 'pool') {
+      const attrs = [intsAttr('kernel_shape', [2, 2]), intsAttr('strides', [2, 2])];
+      node.push(op('MaxPool', [from], [to], `feature${i + 1}_pool`, attrs, '2x2 max, stride 2'));
+      continue;
+    }
+    j++;
+    const { c } = shapes[i];
+    const [k, p] = [f.size, (f.size - 1) / 2];
+    initializer.push(floatTensor(`conv${j}_W`, [f.filters, c, k, k], model.params.convW![j - 1]));
+    initializer.push(floatTensor(`conv${j}_b`, [f.filters], model.params.convB![j - 1]));
+    const attrs = [
+      intsAttr('kernel_shape', [k, k]),
+      intsAttr('pads', [p, p, p, p]),
+      intsAttr('strides', [1, 1]),
+      intsAttr('dilations', [1, 1]),
+      intAttr('group', 1),
+    ];
+    const Z = `feature${i + 1}_Z`;
+    node.push(
+      op('Conv', [from, `conv${j}_W`, `conv${j}_b`], [Z], `feature${i + 1}_conv`, attrs, `${k}x${k} same, stride 1`),
+    );
+    const gAttrs = f.activation === 'leaky_relu' ? [floatAttr('alpha', LEAKY_SLOPE)] : [];
+    node.push(op(ONNX_ACTIVATION[f.activation], [Z], [to], `feature${i + 1}_${f.activation}`, gAttrs));
+  }
+  return { node, initializer, output: `F${features.length}` };
+}
+
 /** Throws a human message when the model cannot be written faithfully. */
 function checkExportable(model: Model): void {
   const { layerDims, activations } = model.config;
   const L = layerDims.length - 1;
-  if (layerDims[0] !== N_X || layerDims[L] !== 1 || L < 1)
-    throw new Error(`Cannot export: the network must be [${N_X}, ..., 1], got [${layerDims.join(', ')}].`);
+  const n0 = checkFeatures(model);
+  if (layerDims[0] !== n0 || layerDims[L] !== 1 || L < 1)
+    throw new Error(`Cannot export: the network must be [${n0}, ..., 1], got [${layerDims.join(', ')}].`);
   if (activations.length !== L || activations[L - 1] !== 'sigmoid')
     throw new Error(`Cannot export: expected ${L} activations ending in sigmoid, got [${activations.join(', ')}].`);
   if (!(model.threshold > 0 && model.threshold < 1))
@@ -120,6 +185,31 @@ function checkExportable(model: Model): void {
     checkFinite(`W${l}`, model.params.W[l - 1], layerDims[l] * layerDims[l - 1]);
     checkFinite(`b${l}`, model.params.b[l - 1], layerDims[l]);
   }
+}
+
+/** Checks the convolutional body's specs and parameters; returns n_0, the size the dense layers read. */
+function checkFeatures(model: Model): number {
+  const features = model.config.features ?? [];
+  if (features.length === 0) return N_X;
+  const shapes = bodyShapes(features);
+  const { convW = [], convB = [] } = model.params;
+  let j = 0;
+  for (const [i, f] of features.entries()) {
+    const where = `Cannot export: feature layer ${i + 1}`;
+    if (f.kind === 'pool') {
+      if (shapes[i].h < 2 || shapes[i].w < 2) throw new Error(`${where} pools a ${shapes[i].h}x${shapes[i].w} map.`);
+      continue;
+    }
+    const ok = Number.isInteger(f.size) && f.size % 2 === 1 && f.size <= MAX_KERNEL_SIZE && f.filters >= 1;
+    if (!ok || !(f.activation in ONNX_ACTIVATION))
+      throw new Error(`${where} is a ${f.size}x${f.size} conv with ${f.filters} filters and ${f.activation}.`);
+    checkFinite(`conv${j + 1}_W`, convW[j], f.filters * shapes[i].c * f.size * f.size);
+    checkFinite(`conv${j + 1}_b`, convB[j], f.filters);
+    j++;
+  }
+  if (convW.length !== j || convB.length !== j)
+    throw new Error(`Cannot export: ${j} conv layers but ${convW.length} filter banks and ${convB.length} biases.`);
+  return mapSize(shapes[shapes.length - 1]);
 }
 
 function checkFinite(name: string, values: Float32Array | undefined, size: number): void {
@@ -165,6 +255,10 @@ function op(
 
 function intAttr(name: string, i: number): OnnxTypes.IAttributeProto {
   return { name, type: onnx.AttributeProto.AttributeType.INT, i };
+}
+
+function intsAttr(name: string, ints: number[]): OnnxTypes.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints };
 }
 
 function floatAttr(name: string, f: number): OnnxTypes.IAttributeProto {

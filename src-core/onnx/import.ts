@@ -6,8 +6,13 @@
 import type { Model, ResizeMode, TrainingSummary } from '../nn/model.js';
 import { N_X } from '../nn/model.js';
 import { type Chain, recogniseChain } from './chain.js';
+import { bodyShapes, mapSize } from './conv-shapes.js';
 import { KEY, SCHEMA_VERSION } from './metadata.js';
+import { ModelRejected } from './model-error.js';
 import { parseOnnx } from './parse.js';
+
+/** Largest batch x values-per-image a file with a fixed batch size may ask for (256 MB of float32). */
+const MAX_FIXED_BATCH_VALUES = 64 * 1024 * 1024;
 
 export interface OnnxAnalysis {
   model: Model;
@@ -42,8 +47,10 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
   const threshold = fields.threshold ?? graphT ?? 0.5;
   if (!(threshold > 0 && threshold < 1))
     throw new Error(`${sourceName}: threshold ${threshold} is not between 0 and 1.`);
+  const model = toModel(chain, fields, threshold);
+  checkFixedBatch(model, chain.fixedBatch, sourceName);
   return {
-    model: toModel(chain, fields, threshold),
+    model,
     inputName: chain.inputName,
     fixedBatch: chain.fixedBatch,
     probabilityName: chain.probabilityName,
@@ -53,15 +60,34 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
   };
 }
 
+/** A runtime must feed a fixed batch whole: its largest map times the batch must fit in memory. */
+function checkFixedBatch(model: Model, fixedBatch: number | undefined, file: string): void {
+  if (fixedBatch === undefined) return;
+  const maps = bodyShapes(model.config.features ?? []).map(mapSize);
+  const largest = Math.max(N_X, ...maps, ...model.config.layerDims);
+  if (fixedBatch * largest > MAX_FIXED_BATCH_VALUES)
+    throw new ModelRejected(
+      'too-complex',
+      `${file}: a fixed batch of ${fixedBatch} images with ${largest} values per image is more than ${MAX_FIXED_BATCH_VALUES} values at once; export it with a free (or smaller) batch size.`,
+    );
+}
+
 function defaultOpset(proto: { opsetImport: Array<{ domain?: string | null; version?: unknown }> }): number {
   const o = proto.opsetImport.find((x) => !x.domain || x.domain === 'ai.onnx');
   return Number(o?.version ?? 0);
 }
 
 function toModel(chain: Chain, fields: ReturnType<typeof readMetadata>, threshold: number): Model {
+  const n0 = chain.layers[0].nPrev;
+  const layerDims = [n0, ...chain.layers.map((l) => l.n)];
+  const activations = chain.layers.map((l) => l.g);
+  const W = chain.layers.map((l) => l.W);
+  const b = chain.layers.map((l) => l.b);
+  // The course's nets keep their exact shape ({ layerDims, activations } / { W, b }); a body adds its own.
+  const conv = chain.features.length > 0;
   return {
-    config: { layerDims: [N_X, ...chain.layers.map((l) => l.n)], activations: chain.layers.map((l) => l.g) },
-    params: { W: chain.layers.map((l) => l.W), b: chain.layers.map((l) => l.b) },
+    config: conv ? { features: chain.features, layerDims, activations } : { layerDims, activations },
+    params: conv ? { W, b, convW: chain.convW, convB: chain.convB } : { W, b },
     classNames: fields.classNames ?? ['positive', 'negative'],
     resize: fields.resize ?? 'cover',
     threshold,

@@ -2,7 +2,7 @@
 // import.ts. Values are strings; structured values are JSON. Bump SCHEMA_VERSION on any change that an
 // older catnet could misread.
 
-import type { Model, ResizeMode, TrainingSummary } from '../nn/model.js';
+import type { Model, NetworkConfig, ResizeMode, TrainingSummary } from '../nn/model.js';
 import { IMAGE_SIZE, LEAKY_SLOPE } from '../nn/model.js';
 
 export const SCHEMA_VERSION = 1;
@@ -52,13 +52,29 @@ export function metadataEntries(model: Model, appVersion: string): Array<{ key: 
     { key: KEY.threshold, value: String(threshold) },
     { key: KEY.resize, value: resize },
     { key: KEY.preprocessing, value: JSON.stringify(preprocessingDescription(resize)) },
-    {
-      key: KEY.network,
-      value: JSON.stringify({ layerDims: config.layerDims, activations: config.activations, leakySlope: LEAKY_SLOPE }),
-    },
+    { key: KEY.network, value: networkDescription(config) },
     { key: KEY.training, value: JSON.stringify(summary) },
     { key: KEY.appVersion, value: appVersion },
   ];
+}
+
+/** The network as JSON; a convolutional body adds its specs and the layers as `--layers` text. */
+function networkDescription(config: NetworkConfig): string {
+  const { layerDims, activations, features = [] } = config;
+  if (features.length === 0) return JSON.stringify({ layerDims, activations, leakySlope: LEAKY_SLOPE });
+  return JSON.stringify({ layers: layersText(config), features, layerDims, activations, leakySlope: LEAKY_SLOPE });
+}
+
+/**
+ * The layers in the command line's `--layers` notation, with the activations: e.g.
+ * "c16 relu, p, c32k5 relu, p, 64 relu, 1 sigmoid" (conv: c<filters>[k<size> when not 3]; p: 2x2 max-pool).
+ */
+export function layersText(config: NetworkConfig): string {
+  const body = (config.features ?? []).map((f) =>
+    f.kind === 'pool' ? 'p' : `c${f.filters}${f.size === 3 ? '' : `k${f.size}`} ${f.activation}`,
+  );
+  const dense = config.layerDims.slice(1).map((n, l) => `${n} ${config.activations[l]}`);
+  return [...body, ...dense].join(', ');
 }
 
 /** What import.ts reads back (the network itself comes from the graph, never from metadata). */

@@ -3,8 +3,10 @@
 // functions, no external or sparse data. Whether the graph is a network catnet understands is
 // import.ts's question; this file only decides whether it is safe to look at.
 
+import { ModelRejected } from './model-error.js';
 import { type OnnxTypes, onnx } from './schema.js';
 import { checkSelfContained } from './tensors.js';
+import { scanOnnxWire } from './wire-scan.js';
 
 /** Largest .onnx catnet reads: 256 MiB (a [12288, 4096, ...] network is about 200 MB). */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
@@ -34,6 +36,9 @@ export const ALLOWED_OPS = new Map<string, readonly string[]>([
   ['GreaterOrEqual', []],
   ['Squeeze', ['axes']],
   ['Identity', []],
+  ['Transpose', ['perm']],
+  ['Conv', ['kernel_shape', 'pads', 'strides', 'dilations', 'group', 'auto_pad']],
+  ['MaxPool', ['kernel_shape', 'pads', 'strides', 'dilations', 'ceil_mode', 'auto_pad', 'storage_order']],
   ['Constant', ['value', 'value_float', 'value_floats', 'value_int', 'value_ints']],
 ]);
 
@@ -42,6 +47,8 @@ export function parseOnnx(bytes: Uint8Array, file: string): OnnxTypes.ModelProto
   if (bytes.length === 0) throw new Error(`${file} is empty; it is not an ONNX model.`);
   if (bytes.length > MAX_MODEL_BYTES)
     throw new Error(`${file} is ${bytes.length} bytes; catnet opens models up to ${MAX_MODEL_BYTES} bytes.`);
+  // Counted on the wire first: decoding a hostile file allocates far more than its size.
+  scanOnnxWire(bytes, file);
   let model: OnnxTypes.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -87,8 +94,8 @@ function checkNode(n: OnnxTypes.INodeProto, where: string): void {
   if (n.domain && n.domain !== 'ai.onnx') throw new Error(`${where}: operator domain "${n.domain}" is not supported.`);
   if (!ALLOWED_OPS.has(n.opType ?? ''))
     throw new Error(
-      `${where}: operator "${n.opType}" is not supported; catnet reads fully connected networks ` +
-        '(Gemm or MatMul+Add with Relu, LeakyRelu, Tanh, Sigmoid).',
+      `${where}: operator "${n.opType}" is not supported; catnet reads fully connected and small ` +
+        'convolutional networks (Conv, MaxPool, Gemm or MatMul+Add with Relu, LeakyRelu, Tanh, Sigmoid).',
     );
   const names = new Set<string>();
   for (const a of n.attribute ?? []) {
@@ -97,6 +104,13 @@ function checkNode(n: OnnxTypes.INodeProto, where: string): void {
       throw new Error(`${where}: attribute "${a.name}" holds a subgraph; subgraphs are not supported.`);
     if (a.sparseTensor || (a.sparseTensors?.length ?? 0) > 0)
       throw new Error(`${where}: attribute "${a.name}" holds a sparse tensor; not supported.`);
+    // Every float attribute finite, whichever operator: NaN slips through closeness tests (|NaN - x| > tol is false).
+    const floats = [...(a.f !== undefined && a.f !== null ? [a.f] : []), ...(a.floats ?? [])];
+    if (floats.some((f) => !Number.isFinite(f)))
+      throw new ModelRejected(
+        'not-finite',
+        `${where}: attribute "${a.name}" holds ${floats.find((f) => !Number.isFinite(f))}; every float in a model must be finite.`,
+      );
     if (a.t) checkSelfContained(a.t, `${where}: attribute "${a.name}"`);
     for (const t of a.tensors ?? []) checkSelfContained(t, `${where}: attribute "${a.name}"`);
     if (!ALLOWED_OPS.get(n.opType ?? '')!.includes(a.name ?? '') || names.has(a.name ?? ''))

@@ -4,10 +4,20 @@
 import * as ort from 'onnxruntime-node';
 import type { Model } from '../nn/model.js';
 import { IMAGE_SIZE, N_X } from '../nn/model.js';
+import { bodyShapes, mapSize } from './conv-shapes.js';
 import { analyseOnnx, type OnnxAnalysis } from './import.js';
 
-/** Images per onnxruntime call: bounds the float32 buffers at ~50 MB. */
+/** Images per onnxruntime call, at most: bounds the float32 buffers at ~50 MB for the course's nets. */
 const BATCH = 1024;
+/** Largest float32 map per onnxruntime call (64 MB): a CNN's first feature maps are big per image. */
+const MAX_BATCH_VALUES = 16 * 1024 * 1024;
+
+/** Images per call for this model: BATCH, or fewer when one image's largest map is large. */
+function batchFor(model: Model): number {
+  const maps = bodyShapes(model.config.features ?? []).map(mapSize);
+  const largest = Math.max(N_X, ...maps, ...model.config.layerDims);
+  return Math.max(1, Math.min(BATCH, Math.floor(MAX_BATCH_VALUES / largest)));
+}
 
 export class OnnxClassifier {
   private constructor(
@@ -36,7 +46,7 @@ export class OnnxClassifier {
     if (pixels.length !== m * N_X) throw new Error(`predict: expected ${m} x ${N_X} bytes, got ${pixels.length}.`);
     const out = new Float32Array(m);
     const { inputName, probabilityName, fixedBatch } = this.analysis;
-    const batch = fixedBatch ?? BATCH;
+    const batch = fixedBatch ?? batchFor(this.model);
     for (let start = 0; start < m; start += batch) {
       const k = Math.min(batch, m - start);
       let X = pixels.subarray(start * N_X, (start + k) * N_X);

@@ -1,7 +1,7 @@
 // Every export is checked before it is reported done: onnxruntime runs the bytes on sample images and
 // must agree with the engine's own forward pass within VERIFY_TOLERANCE.
 
-import type { Model } from '../nn/model.js';
+import type { Model, NetworkConfig } from '../nn/model.js';
 import { N_X } from '../nn/model.js';
 import { predictProbabilities } from '../nn/predict.js';
 import { OnnxClassifier } from './runtime.js';
@@ -28,7 +28,7 @@ export async function verifyOnnx(
   const classifier = await OnnxClassifier.create(bytes, 'the exported model');
   try {
     const { config } = classifier.model;
-    if (JSON.stringify(config) !== JSON.stringify(model.config))
+    if (canonical(config) !== canonical(model.config))
       throw new Error('Export check failed: the exported file does not read back as the same network.');
     const onnxP = await classifier.predict(X, total);
     const engineP = predictProbabilities(model, X, total);
@@ -51,4 +51,12 @@ export async function verifyOnnx(
   } finally {
     await classifier.release();
   }
+}
+
+/** The architecture as text, independent of key order and of `features` absent vs empty. */
+function canonical(c: NetworkConfig): string {
+  const features = (c.features ?? []).map((f) =>
+    f.kind === 'pool' ? ['pool'] : ['conv', f.filters, f.size, f.activation],
+  );
+  return JSON.stringify([features, c.layerDims, c.activations]);
 }

@@ -4,7 +4,9 @@
 
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { NetworkConfig } from '../nn/model.js';
 import { distFile } from '../paths.js';
+import { isTrainErrorCode, TrainError } from './errors.js';
 import type { InitialModel, TrainingInput, TrainOptions, TrainProgress, TrainResult } from './options.js';
 import type { ToWorker, WorkerMessage } from './protocol.js';
 
@@ -26,7 +28,10 @@ export class TrainingWorker {
     workerFile = distFile('core', 'worker.mjs'),
   ) {
     if (!existsSync(workerFile)) {
-      throw new Error(`the training worker ${workerFile} is missing; run \`npm run build\` first`);
+      throw new TrainError(
+        'worker-missing',
+        `the training worker ${workerFile} is missing; run \`npm run build\` first`,
+      );
     }
     this.worker = new Worker(workerFile);
     const worker = this.worker;
@@ -49,7 +54,14 @@ export class TrainingWorker {
             settle(() => resolve(message.result));
             return;
           case 'error':
-            settle(() => reject(new Error(`training failed: ${message.message}`)));
+            settle(() =>
+              reject(
+                new TrainError(
+                  isTrainErrorCode(message.code) ? message.code : 'internal',
+                  `training failed: ${message.message}`,
+                ),
+              ),
+            );
             return;
           case 'start':
           case 'cancel':
@@ -57,11 +69,23 @@ export class TrainingWorker {
         }
       });
       worker.on('error', (error) =>
-        settle(() => reject(new Error(`the training worker crashed: ${error.message}; the previous model is kept`))),
+        settle(() =>
+          reject(
+            new TrainError(
+              'worker-crashed',
+              `the training worker crashed: ${error.message}; the previous model is kept`,
+            ),
+          ),
+        ),
       );
       worker.on('exit', (code) =>
         settle(() =>
-          reject(new Error(`the training worker stopped unexpectedly (exit code ${code}); the previous model is kept`)),
+          reject(
+            new TrainError(
+              'worker-crashed',
+              `the training worker stopped unexpectedly (exit code ${code}); the previous model is kept`,
+            ),
+          ),
         ),
       );
     });
@@ -77,7 +101,10 @@ export class TrainingWorker {
     } catch (error) {
       this.result.catch(() => {}); // the worker's exit is not the error to report: this is
       void worker.terminate();
-      throw new Error(`cannot send the training data to the worker: ${error instanceof Error ? error.message : error}`);
+      throw new TrainError(
+        'bad-data',
+        `cannot send the training data to the worker: ${error instanceof Error ? error.message : error}`,
+      );
     }
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
     if (hooks.signal?.aborted) this.cancel();
@@ -102,11 +129,11 @@ export class TrainingWorker {
  */
 function packInitialModel(initial: InitialModel): { model: InitialModel; buffer: ArrayBuffer } | null {
   const { config, params } = initial;
-  const arrays = [...(params?.W ?? []), ...(params?.b ?? [])];
+  const lists = [params?.W, params?.b, params?.convW ?? [], params?.convB ?? []];
   // Malformed: sent as given, and train() in the worker says what is wrong.
   if (!Array.isArray(config?.layerDims) || !Array.isArray(config?.activations)) return null;
-  if (!Array.isArray(params?.W) || !Array.isArray(params?.b) || !arrays.every((a) => a instanceof Float32Array))
-    return null;
+  if (!lists.every((list) => Array.isArray(list) && list.every((a) => a instanceof Float32Array))) return null;
+  const arrays = lists.flat() as Float32Array[];
   const slab = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   let offset = 0;
   const view = (a: Float32Array) => {
@@ -115,10 +142,14 @@ function packInitialModel(initial: InitialModel): { model: InitialModel; buffer:
     offset += a.length;
     return v;
   };
-  const W = params.W.map(view);
-  const b = params.b.map(view);
-  const copied = { layerDims: [...config.layerDims], activations: [...config.activations] };
-  return { model: { config: copied, params: { W, b } }, buffer: slab.buffer };
+  const [W, b, convW, convB] = lists.map((list) => (list as Float32Array[]).map(view));
+  const copied: NetworkConfig = {
+    ...(config.features ? { features: config.features.map((f) => ({ ...f })) } : {}),
+    layerDims: [...config.layerDims],
+    activations: [...config.activations],
+  };
+  const conv = params.convW ? { convW, convB } : {};
+  return { model: { config: copied, params: { W, b, ...conv } }, buffer: slab.buffer };
 }
 
 /** train() in a worker thread: resolves with the result, rejects if training fails or the worker dies. */

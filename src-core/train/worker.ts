@@ -2,6 +2,7 @@
 // reports back. It never touches files; the main thread owns the data and the model.
 
 import { parentPort } from 'node:worker_threads';
+import { asTrainError } from './errors.js';
 import type { FromWorker, WorkerMessage } from './protocol.js';
 import { train } from './train.js';
 
@@ -15,7 +16,7 @@ port.on('message', async (message: WorkerMessage) => {
   switch (message.type) {
     case 'start': {
       if (controller) {
-        post({ type: 'error', message: 'this worker is already training; start another worker' });
+        post({ type: 'error', code: 'worker-busy', message: 'this worker is already training; start another worker' });
         return;
       }
       controller = new AbortController();
@@ -27,7 +28,8 @@ port.on('message', async (message: WorkerMessage) => {
         });
         post({ type: 'done', result });
       } catch (error) {
-        post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+        const { code, message } = asTrainError(error);
+        post({ type: 'error', code, message });
       }
       return;
     }

@@ -4,7 +4,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
+import { mulberry32 } from '../../src-core/nn/random.js';
 
 export const DEMO_CLASS_NAMES: [string, string] = ['warm blobs', 'cool stripes'];
 const SIZE = 64;

@@ -16,7 +16,7 @@ import type {
   TrainResult,
 } from '../../src-core/train/options.js';
 import { TrainingWorker } from '../../src-core/train/trainer.js';
-import type { AppEvent, TrainingRunSummary, TrainSettings } from '../contract.js';
+import { type AppEvent, splitOfRole, type TrainingRunSummary, type TrainSettings } from '../contract.js';
 import { examplesOf } from './evaluation.js';
 import { type LibraryImage, labelOf } from './library.js';
 
@@ -68,6 +68,30 @@ export function effectiveHoldout(settings: TrainSettings, hasTestImages: boolean
   return settings.validationFraction > 0 ? settings.validationFraction : DEFAULT_HOLDOUT;
 }
 
+/** The engine's options for the app's settings (the same names; augmentation as flip + a 4 px shift). */
+export function trainOptionsOf(settings: TrainSettings, validationFraction: number): TrainOptions {
+  const augment = settings.augment ?? [];
+  return {
+    hiddenLayers: settings.hiddenLayers,
+    ...(settings.layers !== undefined ? { layers: settings.layers } : {}),
+    ...(augment.length > 0
+      ? { augment: { flip: augment.includes('flip'), shift: augment.includes('shift') ? AUGMENT_SHIFT : 0 } }
+      : {}),
+    activation: settings.activation,
+    init: settings.init,
+    learningRate: settings.learningRate,
+    iterations: settings.iterations,
+    batchSize: settings.batchSize,
+    optimizer: settings.optimizer,
+    l2: settings.l2,
+    validationFraction,
+    seed: settings.seed,
+  };
+}
+
+/** Pixels of the 'shift' augmentation (the command line's default). */
+const AUGMENT_SHIFT = 4;
+
 export interface TrainingHost {
   emit(event: AppEvent): void;
   images(): readonly LibraryImage[];
@@ -98,8 +122,8 @@ export class TrainingService {
   start(settings: TrainSettings): { started: true } {
     if (this.running) throw new Error('Training is already running: stop it first, or wait for it to finish');
     const images = this.host.images();
-    const train = images.filter((i) => i.role.startsWith('train-'));
-    const test = images.filter((i) => i.role.startsWith('test-'));
+    const train = images.filter((i) => splitOfRole(i.role) === 'train');
+    const test = images.filter((i) => splitOfRole(i.role) === 'test');
     const positives = train.filter((i) => i.role === 'train-positive').length;
     const [positive, negative] = this.host.classNames();
     if (positives === 0 || positives === train.length)
@@ -118,16 +142,7 @@ export class TrainingService {
       ...(T ? { Xtest: T.X, Ytest: T.Y, mtest: T.m } : {}),
     };
     const options: TrainOptions = {
-      hiddenLayers: settings.hiddenLayers,
-      activation: settings.activation,
-      init: settings.init,
-      learningRate: settings.learningRate,
-      iterations: settings.iterations,
-      batchSize: settings.batchSize,
-      optimizer: settings.optimizer,
-      l2: settings.l2,
-      validationFraction: holdout,
-      seed: settings.seed,
+      ...trainOptionsOf(settings, holdout),
       classNames: this.host.classNames(),
       progressIntervalMs: 1000 / MAX_PROGRESS_PER_SECOND,
       ...(initialModel ? { initialModel, threshold: initialModel.threshold } : {}),

@@ -2,6 +2,7 @@
 // and one state object per section. Back-end events are dispatched here, exhaustively, once.
 
 import type { AppEvent, CatnetApi, EngineInfo, ProjectState, Role } from '../../src-main/contract.js';
+import { BatchState } from './batch.svelte.js';
 import { ClassifyState } from './classify.svelte.js';
 import { DataState, ROLES } from './data.svelte.js';
 import { errorMessage } from './errors.js';
@@ -24,17 +25,19 @@ export class AppState {
   readonly training: TrainingState;
   readonly evaluation: EvaluationState;
   readonly classify: ClassifyState;
+  readonly batch: BatchState;
   readonly modelFile: ModelFileState;
 
   readonly classNames = $derived<[string, string]>(this.project?.classNames ?? ['Cat', 'Not cat']);
   readonly browserMode = $derived(this.engine?.transport !== 'electron');
 
   constructor(readonly api: CatnetApi) {
-    this.thumbs = new ThumbnailCache(api);
+    this.thumbs = new ThumbnailCache((ids) => api.thumbnails(ids));
     this.data = new DataState(this);
     this.training = new TrainingState(this);
     this.evaluation = new EvaluationState(this);
-    this.classify = new ClassifyState(this);
+    this.classify = new ClassifyState(api);
+    this.batch = new BatchState(api);
     this.modelFile = new ModelFileState(this);
   }
 
@@ -75,6 +78,9 @@ export class AppState {
       case 'train-error':
         this.training.onError(event.message, event.keptModel);
         return;
+      case 'batch-progress':
+        this.batch.onProgress(event);
+        return;
       case 'project':
         this.setProject(event.project);
         return;
@@ -112,6 +118,7 @@ export class AppState {
     this.training.reset();
     this.evaluation.reset();
     this.classify.reset();
+    this.batch.reset();
     this.modelFile.reset();
     this.setProject(project, { replaceSettings: true });
     this.data.imagesChanged();

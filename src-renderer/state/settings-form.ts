@@ -2,32 +2,34 @@
 // message that says what is wrong with the text and what to type instead.
 
 import { PRESETS, TrainSettings } from '../../src-main/contract.js';
+import { formatLayers, type Parsed, readLayers } from './layers-text.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+export type { Parsed } from './layers-text.js';
 
-export const MAX_HIDDEN_LAYERS = 10;
-export const MAX_UNITS = 4096;
+/** The network part of TrainSettings that the layers text decides. */
+export type NetworkFields = Pick<TrainSettings, 'hiddenLayers' | 'layers'>;
 
-/** "20, 7, 5" -> [20, 7, 5]; "" -> [] (logistic regression). */
-export function parseHiddenLayers(text: string): Parsed<number[]> {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: true, value: [] };
-  const parts = trimmed.split(/[\s,]+/).filter((p) => p !== '');
-  if (parts.length > MAX_HIDDEN_LAYERS)
-    return { ok: false, error: `At most ${MAX_HIDDEN_LAYERS} hidden layers (got ${parts.length}).` };
-  const value: number[] = [];
-  for (const p of parts) {
-    if (!/^\d+$/.test(p))
-      return { ok: false, error: `"${p}" is not a whole number of units. Type sizes like 20,7,5 (empty = none).` };
-    const n = Number(p);
-    if (n < 1 || n > MAX_UNITS) return { ok: false, error: `Layer sizes go from 1 to ${MAX_UNITS} (got ${n}).` };
-    value.push(n);
-  }
-  return { ok: true, value };
+/**
+ * The layers field -> settings: dense-only text sets hiddenLayers (and no `layers`: the course's
+ * form), text with a convolutional body sets `layers` (canonical) and hiddenLayers to its dense sizes.
+ */
+export function parseNetwork(text: string): Parsed<NetworkFields> {
+  const read = readLayers(text);
+  if (!read.ok) return read;
+  const hiddenLayers = read.value.flatMap((item) => (item.kind === 'dense' ? [item.units] : []));
+  if (hiddenLayers.length === read.value.length) return { ok: true, value: { hiddenLayers } };
+  return { ok: true, value: { hiddenLayers, layers: formatLayers(read.value) } };
 }
 
-export function formatHiddenLayers(layers: readonly number[]): string {
-  return layers.join(',');
+/** The layers text of some settings: "c16,p,c32,p,c64,p,64", "20,7,5", "" (logistic regression). */
+export function layersTextOf(s: NetworkFields): string {
+  return s.layers ?? s.hiddenLayers.join(',');
+}
+
+/** How a network reads in the UI: "[12288, 20, 7, 5, 1]" for the course's nets, else "c16,p,…,64 → 1". */
+export function networkLabel(s: NetworkFields): string {
+  if (s.layers === undefined) return `[12288${s.hiddenLayers.map((n) => `, ${n}`).join('')}, 1]`;
+  return `${s.layers} → 1`;
 }
 
 export type PresetName = keyof typeof PRESETS;
@@ -36,25 +38,22 @@ export const PRESET_LABELS: Record<PresetName, { title: string; detail: string }
   logistic: { title: 'Logistic regression', detail: '[12288, 1]' },
   'two-layer': { title: '2-layer network', detail: '[12288, 7, 1]' },
   'four-layer': { title: '4-layer network', detail: '[12288, 20, 7, 5, 1]' },
+  'small-cnn': { title: 'Small CNN', detail: 'c16,p,c32,p,c64,p,64 · for photos' },
 };
 
 /** The preset whose network shape, activation and initialisation `s` uses, or null (custom). */
 export function matchingPreset(s: TrainSettings): PresetName | null {
   for (const name of Object.keys(PRESETS) as PresetName[]) {
     const p = PRESETS[name];
-    if (
-      p.hiddenLayers.length === s.hiddenLayers.length &&
-      p.hiddenLayers.every((n, i) => n === s.hiddenLayers[i]) &&
-      p.activation === s.activation &&
-      p.init === s.init
-    )
-      return name;
+    if (layersTextOf(p) === layersTextOf(s) && p.activation === s.activation && p.init === s.init) return name;
   }
   return null;
 }
 
 export const SETTING_LABELS: Record<keyof TrainSettings, string> = {
-  hiddenLayers: 'Hidden layers',
+  hiddenLayers: 'Layers',
+  layers: 'Layers',
+  augment: 'Augmentation',
   activation: 'Activation',
   init: 'Initialisation',
   learningRate: 'Learning rate',
@@ -74,11 +73,12 @@ export const SETTING_LABELS: Record<keyof TrainSettings, string> = {
  */
 export function settingsProblem(
   settings: { [K in keyof TrainSettings]: unknown }, // optional fields stay optional
-  hiddenText: string,
+  layersText: string,
 ): string | null {
-  const hidden = parseHiddenLayers(hiddenText);
-  if (!hidden.ok) return hidden.error;
-  const parsed = TrainSettings.safeParse({ ...settings, hiddenLayers: hidden.value });
+  const network = parseNetwork(layersText);
+  if (!network.ok) return network.error;
+  const { layers: _, ...rest } = settings;
+  const parsed = TrainSettings.safeParse({ ...rest, ...network.value });
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
   const key = issue?.path[0] as keyof TrainSettings | undefined;

@@ -3,6 +3,7 @@
 
 import {
   type AppEvent,
+  AugmentName,
   DEFAULT_SETTINGS,
   PRESETS,
   type TrainingRunSummary,
@@ -11,13 +12,7 @@ import {
 import type { AppState } from './app.svelte.js';
 import { errorMessage } from './errors.js';
 import { type CostPoint, type Curve, emptyCurve, withCostHistory } from './learning-curve.js';
-import {
-  formatHiddenLayers,
-  matchingPreset,
-  type PresetName,
-  parseHiddenLayers,
-  settingsProblem,
-} from './settings-form.js';
+import { layersTextOf, matchingPreset, type PresetName, parseNetwork, settingsProblem } from './settings-form.js';
 import { trainErrorAdvice } from './train-advice.js';
 
 export type TrainProgress = Extract<AppEvent, { type: 'train-progress' }>;
@@ -25,9 +20,9 @@ export type TrainProgress = Extract<AppEvent, { type: 'train-progress' }>;
 export type { Curve } from './learning-curve.js';
 
 export class TrainingState {
-  settings = $state<TrainSettings>({ ...DEFAULT_SETTINGS, hiddenLayers: [...DEFAULT_SETTINGS.hiddenLayers] });
-  /** The hidden-layer text field ("20,7,5"); parsed into settings.hiddenLayers when valid. */
-  hiddenText = $state(formatHiddenLayers(DEFAULT_SETTINGS.hiddenLayers));
+  settings = $state<TrainSettings>(structuredClone(DEFAULT_SETTINGS));
+  /** The layers text field ("20,7,5", "c16,p,c32,p,64"); parsed into the settings' network when valid. */
+  layersText = $state(layersTextOf(DEFAULT_SETTINGS));
   status = $state<'idle' | 'starting' | 'training' | 'stopping'>('idle');
   progress = $state.raw<TrainProgress | null>(null);
   /** Plain arrays (not proxied: thousands of points); `curveVersion` tells the chart to redraw. */
@@ -38,15 +33,15 @@ export class TrainingState {
 
   readonly preset = $derived<PresetName | null>(matchingPreset(this.settings));
   /** What is wrong with the settings, in words, or null when Train may be pressed. */
-  readonly settingsError = $derived(settingsProblem(this.settings, this.hiddenText));
+  readonly settingsError = $derived(settingsProblem(this.settings, this.layersText));
   readonly running = $derived(this.status !== 'idle');
 
   constructor(private readonly app: AppState) {}
 
   /** Replaces the edited settings (at start-up, new project, demo). */
   load(settings: TrainSettings): void {
-    this.settings = { ...settings, hiddenLayers: [...settings.hiddenLayers] };
-    this.hiddenText = formatHiddenLayers(settings.hiddenLayers);
+    this.settings = structuredClone(settings);
+    this.layersText = layersTextOf(settings);
   }
 
   applyPreset(name: PresetName): void {
@@ -57,10 +52,21 @@ export class TrainingState {
     void this.app.run('Saving the settings', () => this.app.api.updateSettings(this.snapshot()));
   }
 
-  setHiddenText(text: string): void {
-    this.hiddenText = text;
-    const parsed = parseHiddenLayers(text);
-    if (parsed.ok) this.settings.hiddenLayers = parsed.value;
+  setLayersText(text: string): void {
+    this.layersText = text;
+    const parsed = parseNetwork(text);
+    if (!parsed.ok) return;
+    this.settings.hiddenLayers = parsed.value.hiddenLayers;
+    if (parsed.value.layers === undefined) delete this.settings.layers;
+    else this.settings.layers = parsed.value.layers;
+  }
+
+  /** Turns one augmentation on or off (the set stays in the contract's order). */
+  setAugment(name: AugmentName, on: boolean): void {
+    const now = new Set(this.settings.augment ?? []);
+    if (on) now.add(name);
+    else now.delete(name);
+    this.settings.augment = AugmentName.options.filter((a) => now.has(a));
   }
 
   /** The settings as plain data (no proxies: they cross IPC / JSON). */

@@ -11,13 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
-import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
-import { ensureRendererBuilt } from '../helpers/renderer-build.js';
-import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
-
-if (chromiumMissing) console.warn(chromiumMissing);
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
+import { mulberry32 } from '../../src-core/nn/random.js';
+import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
 
 const OUT = 'test-output/e2e';
 
@@ -62,13 +58,12 @@ async function writeClass(dir: string, kind: 'sun' | 'sea', count: number, seed0
   }
 }
 
-describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mode)', () => {
-  let server: RunningWebServer;
-  let browser: LaunchedChromium;
+describeInChromium('the user path in chromium (browser mode)', () => {
+  const app = useBrowserApp();
   let work: string;
   let page: Page;
   let step = 0;
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   const shot = async (name: string): Promise<string> => {
     step++;
@@ -92,7 +87,6 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
   };
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     mkdirSync(OUT, { recursive: true });
     work = await mkdtemp(join(tmpdir(), 'catnet-e2e-'));
     await writeClass(join(work, 'sun'), 'sun', 40, 1000);
@@ -101,19 +95,11 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
     await writeClass(join(work, 'test-sea'), 'sea', 10, 6000);
     // Things the import report must mention: a file that is not an image.
     writeFileSync(join(work, 'sun', 'notes.txt'), 'not an image');
-    server = await startWebServer();
-    browser = await launchChromium();
-    page = await browser.context.newPage();
+    ({ page, problems } = await app.openPage());
     await page.setViewportSize({ width: 1360, height: 1000 });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -122,9 +108,9 @@ describe.skipIf(chromiumMissing !== null)('the user path in chromium (browser mo
   }, async () => {
     onTestFailed(async () => {
       await shot('failure').catch(() => undefined);
-      console.warn(`e2e failed; page problems: ${JSON.stringify(problems)}; server stderr:\n${server.stderr()}`);
+      console.warn(`e2e failed; page problems: ${JSON.stringify(problems)}; server stderr:\n${app.server.stderr()}`);
     });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await expect.poll(() => text('engine-info'), { timeout: 15_000 }).toContain('catnet ');
     await shot('start');
 

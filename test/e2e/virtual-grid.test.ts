@@ -3,13 +3,9 @@
 // only the visible rows exist in the DOM, that scrolling to the end shows the last image, and that
 // thumbnails are fetched for visible images only, in batches the API accepts.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../src-main/contract.js';
-import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
-import { ensureRendererBuilt } from '../helpers/renderer-build.js';
-import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
-
-if (chromiumMissing) console.warn(chromiumMissing);
+import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
 
 const TOTAL = 10_000;
 
@@ -51,27 +47,13 @@ function fakeApi({ total, settings }: { total: number; settings: TrainSettings }
   };
 }
 
-describe.skipIf(chromiumMissing !== null)('virtual thumbnail grid in chromium', () => {
-  let server: RunningWebServer;
-  let browser: LaunchedChromium;
-
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startWebServer();
-    browser = await launchChromium();
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+describeInChromium('virtual thumbnail grid in chromium', () => {
+  const app = useBrowserApp();
 
   it('renders only the visible rows of 10,000 images and reaches the last one', async () => {
-    const page = await browser.context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
+    const { page, problems } = await app.openPage();
     await page.addInitScript(fakeApi, { total: TOTAL, settings: DEFAULT_SETTINGS });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     const grid = page.getByTestId('grid-train-positive');
     await expect.poll(() => page.getByTestId('count-train-positive').textContent()).toBe('10,000 images');
     await expect.poll(() => grid.locator('img').count(), { timeout: 15_000 }).toBeGreaterThan(5);

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
+import { mulberry32 } from '../../src-core/nn/random.js';
 
 /**
  * Raw pixels (h, w, channels) of a smooth "photo-like" pattern: a few colour blobs over a gradient plus

@@ -3,7 +3,7 @@
 
 import type { Activation, Model } from '../../src-core/nn/model.js';
 import { LEAKY_SLOPE, N_X } from '../../src-core/nn/model.js';
-import { mulberry32 } from '../../src-core/nn/mulberry32.js';
+import { mulberry32 } from '../../src-core/nn/random.js';
 
 /** Deterministic uniform [0, 1) generator (mulberry32), as tests have long called it. */
 export const rng = mulberry32;
@@ -61,26 +61,32 @@ function g64(kind: Activation, z: number): number {
 
 /** Float64 forward propagation, one example at a time: probabilities (m). */
 export function oracleProbabilities(model: Model, pixels: Uint8Array, m: number): Float64Array {
-  const { layerDims, activations } = model.config;
   const out = new Float64Array(m);
   for (let j = 0; j < m; j++) {
-    let a = new Float64Array(N_X);
+    const a = new Float64Array(N_X);
     for (let i = 0; i < N_X; i++) a[i] = pixels[j * N_X + i] / 255;
-    for (let l = 1; l < layerDims.length; l++) {
-      const W = model.params.W[l - 1];
-      const b = model.params.b[l - 1];
-      const nPrev = layerDims[l - 1];
-      const next = new Float64Array(layerDims[l]);
-      for (let r = 0; r < layerDims[l]; r++) {
-        let z = b[r];
-        for (let c = 0; c < nPrev; c++) z += W[r * nPrev + c] * a[c];
-        next[r] = g64(activations[l - 1], z);
-      }
-      a = next;
-    }
-    out[j] = a[0];
+    out[j] = oracleDense(model, a);
   }
   return out;
+}
+
+/** The dense layers in float64 on one example's input a0 (n_0): the probability. */
+export function oracleDense(model: Model, a0: ArrayLike<number>): number {
+  const { layerDims, activations } = model.config;
+  let a = Float64Array.from(a0);
+  for (let l = 1; l < layerDims.length; l++) {
+    const W = model.params.W[l - 1];
+    const b = model.params.b[l - 1];
+    const nPrev = layerDims[l - 1];
+    const next = new Float64Array(layerDims[l]);
+    for (let r = 0; r < layerDims[l]; r++) {
+      let z = b[r];
+      for (let c = 0; c < nPrev; c++) z += W[r * nPrev + c] * a[c];
+      next[r] = g64(activations[l - 1], z);
+    }
+    a = next;
+  }
+  return a[0];
 }
 
 /** max |a - b| over the common length. */

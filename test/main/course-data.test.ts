@@ -2,7 +2,6 @@
 // trained through the worker with the course's hyperparameters, evaluated on the test folders.
 // Oracle: the course reports train accuracy 0.986 and test accuracy 0.80 for this network.
 
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import { type AppEvent, type Evaluation, PRESETS, type ProjectState } from '../../src-main/contract.js';
 import { ok } from '../helpers/backend.js';
+import { courseDataMissing, COURSE_DATA_DIR as DATA } from '../helpers/course-data.js';
 
-const DATA = '/work/shared/datasets/catvnoncat';
-const missing = existsSync(join(DATA, 'train', 'cat')) ? null : `course data not found at ${DATA}; test skipped`;
-if (missing) console.warn(missing);
+const missing = courseDataMissing('skipping the course data through the app');
 
 describe.skipIf(missing !== null)('course data through the app', () => {
   let userData: string;

@@ -10,7 +10,7 @@ import { train } from '../../src-core/train/train.js';
 import { PRESETS, type Role, type TrainSettings } from '../../src-main/contract.js';
 import { examplesOf } from '../../src-main/services/evaluation.js';
 import type { LibraryImage } from '../../src-main/services/library.js';
-import { type RunningTrainer, TrainingService } from '../../src-main/services/training.js';
+import { type RunningTrainer, TrainingService, trainOptionsOf } from '../../src-main/services/training.js';
 
 /** A folder: `m` pseudo-random images in one SharedArrayBuffer, brighter for the positive class. */
 function folder(
@@ -115,7 +115,7 @@ describe('training data handed to the worker', () => {
     const copiedTest = examplesOf(testPos.images);
     const oracle = await train(
       { X: copied.X, Y: copied.Y, m: copied.m, Xtest: copiedTest.X, Ytest: copiedTest.Y, mtest: copiedTest.m },
-      { ...settings, classNames: ['pos', 'neg'], validationFraction: 0.25 },
+      { ...trainOptionsOf(settings, 0.25), classNames: ['pos', 'neg'] },
     );
     expect(given).toHaveLength(1);
     expect(viaRuns.finalCost).toBe(oracle.finalCost);

@@ -3,36 +3,62 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, PRESETS, TrainSettings } from '../../src-main/contract.js';
 import {
-  formatHiddenLayers,
+  layersTextOf,
   matchingPreset,
-  parseHiddenLayers,
+  networkLabel,
+  parseNetwork,
   settingsProblem,
 } from '../../src-renderer/state/settings-form.js';
 import { trainErrorAdvice } from '../../src-renderer/state/train-advice.js';
 
-describe('parseHiddenLayers', () => {
-  it('reads sizes separated by commas and/or spaces', () => {
-    expect(parseHiddenLayers('20,7,5')).toEqual({ ok: true, value: [20, 7, 5] });
-    expect(parseHiddenLayers(' 20, 7 5 ')).toEqual({ ok: true, value: [20, 7, 5] });
-    expect(parseHiddenLayers('')).toEqual({ ok: true, value: [] });
+describe('parseNetwork (the layers field)', () => {
+  it('reads dense sizes separated by commas and/or spaces as the course form (no layers text)', () => {
+    expect(parseNetwork('20,7,5')).toEqual({ ok: true, value: { hiddenLayers: [20, 7, 5] } });
+    expect(parseNetwork(' 20, 7 5 ')).toEqual({ ok: true, value: { hiddenLayers: [20, 7, 5] } });
+    expect(parseNetwork('')).toEqual({ ok: true, value: { hiddenLayers: [] } });
   });
 
-  it('rejects non-integers, zero, too large and too many, saying which', () => {
-    const bad = ['20,x', '20,7.5', '0', '5000', '1,2,3,4,5,6,7,8,9,10,11', '-3'];
-    for (const text of bad) {
-      const r = parseHiddenLayers(text);
+  it('reads a CNN as canonical layers text plus its dense sizes', () => {
+    expect(parseNetwork('c16,p,c32,p,c64,p,64')).toEqual({
+      ok: true,
+      value: { hiddenLayers: [64], layers: 'c16,p,c32,p,c64,p,64' },
+    });
+    expect(parseNetwork('C8K5 p 10')).toEqual({ ok: true, value: { hiddenLayers: [10], layers: 'c8k5,p,10' } });
+    expect(parseNetwork('c16k3,p')).toEqual({ ok: true, value: { hiddenLayers: [], layers: 'c16,p' } });
+  });
+
+  it('rejects bad items, naming the item and what to type', () => {
+    const bad: [string, RegExp][] = [
+      ['20,x', /"x" \(item 2\) is not a layer/],
+      ['20,7.5', /"7.5"/],
+      ['0', /1 to 4096/],
+      ['5000', /1 to 4096/],
+      ['1,2,3,4,5,6,7,8,9,10,11', /At most 10/],
+      ['-3', /"-3"/],
+      ['64,c16', /come before the dense layers/],
+      ['c16k4', /odd/],
+      ['c0', /1 to 512 filters/],
+    ];
+    for (const [text, message] of bad) {
+      const r = parseNetwork(text);
       expect(r.ok, text).toBe(false);
-      if (!r.ok) expect(r.error.length).toBeGreaterThan(10);
+      if (!r.ok) expect(r.error, text).toMatch(message);
     }
   });
 
-  it('round-trips with formatHiddenLayers and agrees with the contract schema', () => {
-    for (const layers of [[], [7], [20, 7, 5], [4096, 1]]) {
-      const text = formatHiddenLayers(layers);
-      const parsed = parseHiddenLayers(text);
-      expect(parsed).toEqual({ ok: true, value: layers });
-      expect(TrainSettings.safeParse({ ...DEFAULT_SETTINGS, hiddenLayers: layers }).success).toBe(true);
+  it('round-trips with layersTextOf and agrees with the contract schema', () => {
+    for (const text of ['', '7', '20,7,5', '4096,1', 'c16,p,c32,p,c64,p,64', 'c8k5,p,c4']) {
+      const parsed = parseNetwork(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      expect(layersTextOf(parsed.value)).toBe(text);
+      expect(TrainSettings.safeParse({ ...DEFAULT_SETTINGS, ...parsed.value }).success).toBe(true);
     }
+  });
+
+  it('labels course nets by their dimensions and CNNs by their text', () => {
+    expect(networkLabel(PRESETS['four-layer'])).toBe('[12288, 20, 7, 5, 1]');
+    expect(networkLabel(PRESETS.logistic)).toBe('[12288, 1]');
+    expect(networkLabel(PRESETS['small-cnn'])).toBe('c16,p,c32,p,c64,p,64 → 1');
   });
 });
 
@@ -46,14 +72,21 @@ describe('matchingPreset', () => {
 
   it('returns null for a custom network', () => {
     expect(matchingPreset({ ...DEFAULT_SETTINGS, hiddenLayers: [32, 8] })).toBeNull();
+    expect(matchingPreset({ ...PRESETS['small-cnn'], layers: 'c16,p,c32,p,64', hiddenLayers: [64] })).toBeNull();
     expect(matchingPreset({ ...PRESETS['four-layer'], activation: 'tanh' })).toBeNull();
   });
 });
 
 describe('settingsProblem', () => {
+  it('the CNN preset turns augmentation on and the course presets leave it off', () => {
+    expect(PRESETS['small-cnn'].augment).toEqual(['flip', 'shift']);
+    for (const name of ['logistic', 'two-layer', 'four-layer'] as const)
+      expect(PRESETS[name].augment ?? []).toEqual([]);
+  });
+
   it('accepts every preset and the defaults', () => {
     for (const preset of [DEFAULT_SETTINGS, ...Object.values(PRESETS)])
-      expect(settingsProblem(preset, formatHiddenLayers(preset.hiddenLayers))).toBeNull();
+      expect(settingsProblem(preset, layersTextOf(preset))).toBeNull();
   });
 
   it('names the field and the value that the contract schema refuses', () => {
@@ -63,7 +96,7 @@ describe('settingsProblem', () => {
     expect(settingsProblem({ ...DEFAULT_SETTINGS, iterations: 2.5 }, '20,7,5')).toMatch(/^Iterations: 2.5/);
     expect(settingsProblem({ ...DEFAULT_SETTINGS, validationFraction: 0.9 }, '')).toMatch(/^Validation fraction: 0.9/);
     expect(settingsProblem({ ...DEFAULT_SETTINGS, seed: null }, '7')).toBe('Seed: type a number.');
-    expect(settingsProblem(DEFAULT_SETTINGS, '20,x')).toMatch(/"x" is not a whole number/);
+    expect(settingsProblem(DEFAULT_SETTINGS, '20,x')).toMatch(/"x" \(item 2\) is not a layer/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -10,6 +10,7 @@ import { loadImageFile } from '../../../src-core/data/images.js';
 import { N_X } from '../../../src-core/nn/model.js';
 import { predictProbabilities } from '../../../src-core/nn/predict.js';
 import { saveModel } from '../../../src-core/onnx/model-file.js';
+import { courseDataMissing, coursePath } from '../../helpers/course-data.js';
 import { randomModel, randomPixels } from '../../helpers/onnx-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'catnet-predict-'));
@@ -143,11 +144,11 @@ describe('through bin/catnet.mjs (the built CLI)', () => {
   });
 });
 
-const testDir = join(import.meta.dirname, '../../../../shared/datasets/catvnoncat/test');
-if (!existsSync(testDir)) console.warn(`skipping the course test-set predict check: ${testDir} is absent`);
+const testDir = coursePath('test');
+const haveCourse = courseDataMissing('skipping the course test-set predict check') === null;
 
 describe('on the course test set', () => {
-  it.skipIf(!existsSync(testDir))("gives the engine's accuracy on ../shared/datasets/catvnoncat/test", async () => {
+  it.skipIf(!haveCourse)("gives the engine's accuracy on the course test folder", async () => {
     const c = capture();
     expect(await runPredict(modelFile, [testDir], 'json', c.io)).toBe(0);
     const doc = JSON.parse(c.out.join('\n'));

@@ -9,8 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COURSE_DATA_DIR, courseDataMissing } from '../../helpers/course-data.js';
 
 const bin = fileURLToPath(new URL('../../../bin/catnet.mjs', import.meta.url));
-const missing = courseDataMissing();
-if (missing) console.warn(`skipping catnet train on the course data: ${missing}`);
+const missing = courseDataMissing('skipping catnet train on the course data');
 const D = COURSE_DATA_DIR;
 const dir = mkdtempSync(join(tmpdir(), 'catnet-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,13 +1,14 @@
 // preprocessImage / loadImageFile / vectorToPng against independent oracles: sharp's plain decode of
 // the same file, hand-computed alpha compositing, crops of known pixels, and each bad input's reason.
 
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadImageFile, preprocessImage, readImageBytes, vectorToPng } from '../../../src-core/data/images.js';
 import { ImageRejected, type RejectReason } from '../../../src-core/data/reasons.js';
+import { COURSE_DATA_DIR, courseDataMissing } from '../../helpers/course-data.js';
 import {
   animatedGif,
   exifPair,
@@ -20,9 +21,8 @@ import {
   tinyBmp,
 } from '../../helpers/make-images.js';
 
-const COURSE = '/work/shared/datasets/catvnoncat';
-const hasCourse = existsSync(join(COURSE, 'train', 'cat'));
-if (!hasCourse) console.warn(`skipping course-image tests: ${COURSE} not found`);
+const COURSE = COURSE_DATA_DIR;
+const hasCourse = courseDataMissing('skipping course-image tests') === null;
 
 const tmp = mkdtempSync(join(tmpdir(), 'catnet-images-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

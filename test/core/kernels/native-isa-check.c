@@ -72,6 +72,40 @@ static void check_gemm(size_t M, size_t N, size_t K, int u8, int tA, int tB, flo
   free(A), free(Bf), free(C0), free(Bu), free(Cs), free(Cv), free(mag), free(absA), free(absB);
 }
 
+/* The convolution kernels (conv.c: conv_nn, conv_nt) on one shape, ISA against scalar. */
+static void check_conv(size_t m, size_t c_in, size_t h, size_t w, size_t c_out, size_t k) {
+  const catnet_conv_shape s = {.m = m, .c_in = c_in, .h = h, .w = w, .c_out = c_out, .k = k};
+  const size_t in = m * c_in * h * w, out = m * c_out * h * w, wn = c_out * c_in * k * k;
+  float *X = floats(in, -1, 1), *W = floats(wn, -1, 1), *b = floats(c_out, -1, 1), *dZ = floats(out, -1, 1);
+  float *absX = malloc(in * sizeof(float)), *absW = malloc(wn * sizeof(float)), *absdZ = malloc(out * sizeof(float));
+  for (size_t i = 0; i < in; i++) absX[i] = fabsf(X[i]);
+  for (size_t i = 0; i < wn; i++) absW[i] = fabsf(W[i]);
+  for (size_t i = 0; i < out; i++) absdZ[i] = fabsf(dZ[i]);
+  float *r[2][4], *mag[4];
+  const size_t len[4] = {out, in, wn, c_out};
+  for (int q = 0; q < 4; q++) {
+    mag[q] = malloc(len[q] * sizeof(float));
+    for (int v = 0; v < 2; v++) r[v][q] = malloc(len[q] * sizeof(float));
+  }
+  for (int v = 0; v < 2; v++) {
+    use(v ? isa_name : "scalar");
+    catnet_conv2d_forward(CATNET_RELU, r[v][0], r[v][0], X, NULL, 1.0f, W, b, &s);
+    catnet_conv2d_backward_data(r[v][1], dZ, W, &s);
+    catnet_conv2d_backward_weights(r[v][2], r[v][3], dZ, X, NULL, 1.0f, 1.0f / m, &s);
+  }
+  use("scalar");
+  catnet_conv2d_forward(CATNET_IDENTITY, mag[0], mag[0], absX, NULL, 1.0f, absW, b, &s);
+  catnet_conv2d_backward_data(mag[1], absdZ, absW, &s);
+  catnet_conv2d_backward_weights(mag[2], mag[3], absdZ, absX, NULL, 1.0f, 1.0f / m, &s);
+  for (size_t i = 0; i < c_out; i++) mag[3][i] = 1.0f; /* db: the same double sums on every ISA */
+  static const char *names[4] = {"conv2dForward", "conv2dBackwardData", "conv2dBackwardWeights dW",
+                                 "conv2dBackwardWeights db"};
+  use(isa_name);
+  for (int q = 0; q < 4; q++) compare(names[q], r[1][q], r[0][q], len[q], 4e-5, 1e-6, mag[q]);
+  for (int q = 0; q < 4; q++) free(mag[q]), free(r[0][q]), free(r[1][q]);
+  free(X), free(W), free(b), free(dZ), free(absX), free(absW), free(absdZ);
+}
+
 int main(void) {
   catnet_dispatch_init();
   isa_name = catnet_active_isa()->name;
@@ -83,6 +117,10 @@ int main(void) {
           check_gemm(shapes[s][0], shapes[s][1], shapes[s][2], 0, tA, tB, b ? 0.7f : 0.0f);
           if (!tA) check_gemm(shapes[s][0], shapes[s][1], shapes[s][2], 1, 0, tB, b ? 0.7f : 0.0f);
         }
+
+  check_conv(3, 5, 13, 11, 17, 3);
+  check_conv(2, 3, 7, 9, 7, 5);
+  check_conv(2, 16, 16, 16, 32, 3);
 
   const size_t n = 7, m = 211, size = n * m;
   float *Z0 = floats(size, -12, 12), *b = floats(n, -1, 1), *dA = floats(size, -1, 1);

@@ -1,6 +1,6 @@
 // The issue's "done when", in-process: train on the course's training images, save (export + verify +
 // atomic write), then `catnet predict` on the test folder gives the engine's test accuracy.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -9,10 +9,10 @@ import { loadImageFile } from '../../../src-core/data/images.js';
 import { N_X } from '../../../src-core/nn/model.js';
 import { saveModel } from '../../../src-core/onnx/model-file.js';
 import { train } from '../../../src-core/train/train.js';
+import { COURSE_DATA_DIR, courseDataMissing } from '../../helpers/course-data.js';
 
-const data = join(import.meta.dirname, '../../../../shared/datasets/catvnoncat');
-const have = existsSync(join(data, 'train')) && existsSync(join(data, 'test'));
-if (!have) console.warn(`skipping the course end-to-end ONNX test: ${data} is absent`);
+const data = COURSE_DATA_DIR;
+const have = courseDataMissing('skipping the course end-to-end ONNX test') === null;
 const dir = mkdtempSync(join(tmpdir(), 'catnet-course-onnx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

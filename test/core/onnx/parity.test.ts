@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { exportOnnx } from '../../../src-core/onnx/export.js';
 import { importOnnx } from '../../../src-core/onnx/import.js';
 import { OnnxClassifier } from '../../../src-core/onnx/runtime.js';
 import { verifyOnnx } from '../../../src-core/onnx/verify.js';
+import { courseDataMissing, coursePath } from '../../helpers/course-data.js';
 import { foreignModel } from '../../helpers/onnx-graphs.js';
 import { maxAbsDiff, oracleProbabilities, randomModel, randomPixels } from '../../helpers/onnx-oracle.js';
 
@@ -131,9 +132,8 @@ describe('verifyOnnx', () => {
   });
 });
 
-const testDir = join(import.meta.dirname, '../../../../shared/datasets/catvnoncat/test');
-const haveCourse = existsSync(testDir);
-if (!haveCourse) console.warn(`skipping the course-image parity test: ${testDir} is absent`);
+const testDir = coursePath('test');
+const haveCourse = courseDataMissing('skipping the course-image parity test') === null;
 
 describe('on the course test images', () => {
   it.skipIf(!haveCourse)('onnxruntime and the engine agree on all 50 images', async () => {

@@ -1,4 +1,4 @@
-// Course reproduction on ../shared/datasets/catvnoncat (209 train, 50 test images, in the order of
+// Course reproduction on the course data set (../shared/datasets/catvnoncat) (209 train, 50 test images, in the order of
 // train.csv / test.csv = the course's). Oracle: the course's published costs and accuracies (also
 // reproduced independently with NumPy float64). Seed 1 draws the course's very initial weights.
 // With the native kernels every net runs its full course schedule. With the reference kernels the runs
@@ -10,8 +10,7 @@ import type { TrainingData, TrainOptions } from '../../../src-core/train/options
 import { train } from '../../../src-core/train/train.js';
 import { courseDataMissing, loadCourseSplit } from '../../helpers/course-data.js';
 
-const missing = courseDataMissing();
-if (missing) console.warn(`skipping course reproduction: ${missing}`);
+const missing = courseDataMissing('skipping course reproduction');
 const kernels = getKernels();
 const full = kernels.info.backend === 'native';
 if (!full)

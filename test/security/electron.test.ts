@@ -2,7 +2,7 @@
 // preferences, no require/process in the page, the CSP blocking an inline script, navigation and
 // window.open denied, permission requests denied, the preload exposing only the contract's functions,
 // and IPC from a page that is not ours refused. Skips with the printed reason when no Electron binary
-// exists (test/reliability/electron-policy.test.ts checks the same settings with a stand-in module).
+// exists (test/security/electron-policy.test.ts checks the same settings with a stand-in module).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

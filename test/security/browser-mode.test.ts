@@ -11,13 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import type { LaunchedChromium } from '../helpers/chromium.js';
 import { makePng } from '../helpers/make-images.js';
-import { ensureRendererBuilt } from '../helpers/renderer-build.js';
-import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
-
-if (chromiumMissing) console.warn(chromiumMissing);
+import type { RunningWebServer } from '../helpers/web-server.js';
 
 /** What the tests touch in the page (the tests' tsconfig has no DOM types). */
 interface PageWindow {
@@ -46,24 +44,18 @@ function rawStatus(port: number, path: string, headers: Record<string, string>, 
   });
 }
 
-describe.skipIf(chromiumMissing !== null)('browser-mode security in chromium', () => {
+describeInChromium('browser-mode security in chromium', () => {
+  const app = useBrowserApp();
   let server: RunningWebServer;
   let browser: LaunchedChromium;
   let hostile: Server;
   let hostileOrigin: string;
   let page: Page;
 
-  const project = async () =>
-    (await fetch(`${server.origin}/api/getProject`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-      body: '[]',
-    }).then((r) => r.json())) as { ok: { classNames: string[] } };
+  const project = () => app.api<{ classNames: string[] }>('getProject');
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    server = await startWebServer();
-    browser = await launchChromium();
+    ({ server, browser } = app);
     // A hostile page served from another local port; it knows the catnet URL and even the token.
     hostile = createServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -77,8 +69,6 @@ describe.skipIf(chromiumMissing !== null)('browser-mode security in chromium', (
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await new Promise((resolve) => hostile?.close(resolve));
   });
 
@@ -253,34 +243,5 @@ describe.skipIf(chromiumMissing !== null)('browser-mode security in chromium', (
     expect(handleClosed).not.toBe(false);
     await tab.close();
     await foreign.close();
-  });
-});
-
-describe.skipIf(chromiumMissing !== null)('a damaged project file, seen in the UI', () => {
-  let server: RunningWebServer;
-  let browser: LaunchedChromium;
-  let userData: string;
-
-  beforeAll(async () => {
-    await ensureRendererBuilt();
-    userData = mkdtempSync(join(tmpdir(), 'catnet-badproject-'));
-    writeFileSync(join(userData, 'project.json'), '{"format":"catnet-project","version":1,"classNames":[');
-    server = await startWebServer({ userData });
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(userData, { recursive: true, force: true });
-  });
-
-  it('the app starts with a notice naming the file kept aside, and a clean project', async () => {
-    const page = await browser.context.newPage();
-    await page.goto(server.url);
-    const banner = page.getByTestId('banner-notice');
-    await expect.poll(() => banner.textContent(), { timeout: 20_000 }).toMatch(/kept as .*project\.json\.bad-/);
-    expect(await page.getByTestId('count-train-positive').textContent()).toMatch(/0/);
-    await page.close();
   });
 });

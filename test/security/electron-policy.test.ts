@@ -2,7 +2,7 @@
 // module that records what window.ts asks for: the window's web preferences (isolation, sandbox, no
 // Node, web security), the CSP header on every response, permission requests and checks denied,
 // navigation, redirects, webviews and window.open refused for every web contents, and the renderer's
-// meta CSP equal to the header. (The real-binary version is test/e2e/electron-security.test.ts.)
+// meta CSP equal to the header. (The real-binary version is test/security/electron.test.ts.)
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
