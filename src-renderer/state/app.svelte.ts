@@ -8,6 +8,7 @@ import { DataState, ROLES } from './data.svelte.js';
 import { errorMessage } from './errors.js';
 import { EvaluationState } from './evaluation.svelte.js';
 import { ModelFileState } from './model-file.svelte.js';
+import { ProjectsState } from './projects.svelte.js';
 import { ThumbnailCache } from './thumbnails.svelte.js';
 import { TrainingState } from './training.svelte.js';
 
@@ -27,6 +28,7 @@ export class AppState {
   readonly classify: ClassifyState;
   readonly batch: BatchState;
   readonly modelFile: ModelFileState;
+  readonly projects: ProjectsState;
 
   readonly classNames = $derived<[string, string]>(this.project?.classNames ?? ['Cat', 'Not cat']);
   readonly browserMode = $derived(this.engine?.transport !== 'electron');
@@ -39,6 +41,11 @@ export class AppState {
     this.classify = new ClassifyState(api);
     this.batch = new BatchState(api);
     this.modelFile = new ModelFileState(this);
+    this.projects = new ProjectsState(api, {
+      run: (what, call) => this.run(what, call),
+      switched: (project) => this.switchedTo(project),
+      updated: (project) => this.setProject(project),
+    });
   }
 
   /** Loads the engine line and the saved project, subscribes to events; returns the unsubscribe. */
@@ -110,9 +117,8 @@ export class AppState {
     if (project) this.setProject(project);
   }
 
-  async newProject(): Promise<void> {
-    const project = await this.run('Starting a new project', () => this.api.newProject());
-    if (!project) return;
+  /** Another project is open (New, Open…): every section starts over from it. */
+  switchedTo(project: ProjectState): void {
     this.thumbs.clear();
     this.data.reports = [];
     this.training.reset();
@@ -122,6 +128,14 @@ export class AppState {
     this.modelFile.reset();
     this.setProject(project, { replaceSettings: true });
     this.data.imagesChanged();
+    this.notice = project.notice ?? null;
+    void this.api.lastImportReports().then(
+      (reports) => {
+        this.data.reports = reports;
+      },
+      () => undefined,
+    );
+    if (project.model) void this.evaluation.refresh();
   }
 
   /** Runs an API call; on failure shows "<what>: <message>" and returns undefined. */
