@@ -7,12 +7,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FolderLock, lockFolder } from '../src-core/fsio/folder-lock.js';
 import { N_X } from '../src-core/nn/model.js';
+import { asTrainError, type TrainError } from '../src-core/train/errors.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
 import { EventHub } from './events.js';
 import { classifyHandlers } from './handlers/classify.js';
 import { folderHandlers } from './handlers/folders.js';
+import { learnedHandlers } from './handlers/learned.js';
 import { modelHandlers } from './handlers/model.js';
 import { projectHandlers } from './handlers/project.js';
 import { trainingHandlers } from './handlers/training.js';
@@ -75,6 +77,7 @@ export class Backend implements Session {
       ...trainingHandlers(this),
       ...classifyHandlers(this),
       ...modelHandlers(this),
+      ...learnedHandlers(this),
     };
   }
 
@@ -232,7 +235,7 @@ export class Backend implements Session {
         try {
           await this.setModel(result.model, info);
         } catch (error) {
-          await this.recordFailure(run, `The trained model could not be saved: ${messageOf(error)}`);
+          await this.recordFailure(run, asTrainError(error, 'internal'), 'The trained model could not be saved: ');
           return;
         }
         this.saved.history.push(run);
@@ -244,14 +247,19 @@ export class Backend implements Session {
           ...(result.costHistory ? { costs: result.costHistory } : {}),
         });
       },
-      failed: (run: TrainingRunSummary, message: string) => this.recordFailure(run, message),
+      failed: (run: TrainingRunSummary, failure: TrainError) => this.recordFailure(run, failure),
     };
   }
 
-  private async recordFailure(run: TrainingRunSummary, message: string): Promise<void> {
+  private async recordFailure(run: TrainingRunSummary, failure: TrainError, prefix = ''): Promise<void> {
     this.saved.history.push({ ...run, stopped: run.stopped === 'diverged' ? 'diverged' : 'failed' });
     await this.changed().catch(() => undefined);
-    this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
+    this.events.emit({
+      type: 'train-error',
+      code: failure.code,
+      message: prefix + failure.message,
+      keptModel: this.models.model !== null,
+    });
   }
 
   /** Starts over from `saved`: no images, no model, nothing derived from them, no notices. */

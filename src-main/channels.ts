@@ -32,6 +32,8 @@ export const API_METHOD_NAMES = [
   'stopClassifyFolder',
   'batchThumbnails',
   'batchCsv',
+  'learnedFeatures',
+  'explainImage',
   'exportModel',
   'openModel',
 ] as const;

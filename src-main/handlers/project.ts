@@ -1,7 +1,7 @@
 // The project as a whole: engine line, state, class names, settings; several projects (New, Open,
 // Save as, the list); the demo set.
 
-import type { ImportReport } from '../contract.js';
+import type { FolderImportReport } from '../contract.js';
 import { DEMO_CLASS_NAMES, writeDemoImages } from '../services/demo.js';
 import { engineInfo } from '../services/engine.js';
 import { emptyProject } from '../services/project.js';
@@ -88,7 +88,7 @@ export function projectHandlers(s: Session): HandlerGroup<ProjectMethods> {
         ['train-positive', folders.positive],
         ['train-negative', folders.negative],
       ] as const) {
-        const report: ImportReport = await s.library.addFolder(role, folder, {
+        const report: FolderImportReport = await s.library.addFolder(role, folder, {
           ...s.importHooks(),
           classNames: DEMO_CLASS_NAMES,
         });

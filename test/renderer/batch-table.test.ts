@@ -1,10 +1,9 @@
-// The classified-folder table's filter and sort, and how picked files become upload groups, against
-// hand-counted expectations (the renderer's pure modules, no DOM).
+// The classified-folder table's filter and sort against hand-counted expectations. (How picked files
+// become upload groups needs the DOM's File types: test/e2e/upload-folder and classify-folder.)
 
 import { describe, expect, it } from 'vitest';
 import type { BatchRow } from '../../src-main/contract.js';
 import { visibleRows } from '../../src-renderer/state/batch-table.js';
-import { isSingleImage, LOOSE_FILES, readInput } from '../../src-renderer/state/dropped-files.js';
 
 const row = (id: number, probability: number, truth?: 0 | 1): BatchRow => ({
   id,
@@ -29,37 +28,5 @@ describe('the classified-folder table', () => {
     expect(visibleRows(rows, 'all', 'probability-desc').map((r) => r.id)).toEqual([0, 2, 4, 1, 3]);
     expect(visibleRows(rows, 'all', 'probability-asc').map((r) => r.id)).toEqual([3, 1, 2, 4, 0]);
     expect(rows.map((r) => r.id)).toEqual([0, 1, 2, 3, 4]);
-  });
-});
-
-describe('picked files as upload groups', () => {
-  const file = (name: string, relative = '', type = 'image/png') => {
-    const f = new File([new Uint8Array(3)], name, { type });
-    if (relative) Object.defineProperty(f, 'webkitRelativePath', { value: relative });
-    return f;
-  };
-  const list = (files: File[]) => files as unknown as FileList;
-
-  it('groups a chosen folder by its top folder, with paths relative to it', () => {
-    const groups = readInput(
-      list([file('a.png', 'cats/a.png'), file('b.png', 'cats/sub/b.png'), file('c.png', 'dogs/c.png')]),
-    );
-    expect(groups.map((g) => [g.name, g.folder, g.files.map((f) => f.path)])).toEqual([
-      ['cats', true, ['a.png', 'sub/b.png']],
-      ['dogs', true, ['c.png']],
-    ]);
-  });
-
-  it('puts loose files in one group, renaming files with the same name', () => {
-    const groups = readInput(list([file('a.png'), file('a.png'), file('notes')]));
-    expect(groups).toHaveLength(1);
-    expect(groups[0]!.name).toBe(LOOSE_FILES);
-    expect(groups[0]!.files.map((f) => f.path)).toEqual(['a.png', 'a (2).png', 'notes']);
-  });
-
-  it('tells one image apart from anything else', () => {
-    expect(isSingleImage([file('a.png')])).toBe(true);
-    expect(isSingleImage([file('a.png'), file('b.png')])).toBe(false);
-    expect(isSingleImage([file('a.txt', '', 'text/plain')])).toBe(false);
   });
 });
