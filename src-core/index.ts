@@ -10,18 +10,23 @@ export { INIT_METHODS, type InitMethod, initializeParameters, initScale } from '
 export {
   ACTIVATIONS,
   type Activation,
+  type ConvSpec,
+  type FeatureSpec,
   IMAGE_SIZE,
   LEAKY_SLOPE,
   type Model,
   N_X,
   type NetworkConfig,
   type Parameters,
+  type PoolSpec,
   type ResizeMode,
   type TrainingSummary,
 } from './nn/model.js';
-export { type Gradients, Network } from './nn/network.js';
+export { type FeatureMap, type Gradients, Network } from './nn/network.js';
 export { predictProbabilities } from './nn/predict.js';
-export { Random } from './nn/random.js';
+export { mulberry32, Random, shuffleInPlace } from './nn/random.js';
+export { IMAGE_SHAPE, type LayerSummary, layerSummary, type Shape } from './nn/shapes.js';
+export { formatLayers, parseLayers } from './nn/spec.js';
 export {
   type Augmentation,
   formatAugmentation,
@@ -31,6 +36,7 @@ export {
 export { TRAIN_ERROR_CODES, TrainError, type TrainErrorCode } from './train/errors.js';
 export { gatherPixels, pixelRunsOf } from './train/gather.js';
 export { COST_EVERY } from './train/loop.js';
+export { checkTrainingMemory, defaultMemoryBudget, estimateTrainingMemory } from './train/memory-budget.js';
 export { accuracy, type Confusion, confusion, type Metrics, metrics } from './train/metrics.js';
 export { OPTIMIZERS, type OptimizerName } from './train/optimizers.js';
 export type {
@@ -44,6 +50,14 @@ export type {
   TrainProgress,
   TrainResult,
 } from './train/options.js';
+export {
+  PRESET_IDS,
+  PRESETS,
+  type Preset,
+  type PresetId,
+  type PresetSettings,
+  presetOptions,
+} from './train/presets.js';
 export type { WorkerMessage } from './train/protocol.js';
 export { train } from './train/train.js';
 export { TrainingWorker, trainInWorker, type WorkerHooks } from './train/trainer.js';
