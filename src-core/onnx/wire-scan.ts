@@ -214,22 +214,28 @@ class WireScan {
   private read(kind: Scalar | 'string' | 'bytes' | 'bytes[]', end: number): void {
     switch (kind) {
       case 'varint':
-        return this.varint(end);
+        this.varint(end);
+        return;
       case 'fixed32':
-        return void (this.pos = this.within(4, end));
+        this.pos = this.within(4, end);
+        return;
       case 'fixed64':
-        return void (this.pos = this.within(8, end));
+        this.pos = this.within(8, end);
+        return;
       case 'string': {
         const len = this.uint32(end);
         this.pos = this.within(len, end);
         this.count('strings', 1);
-        return this.count('stringBytes', len);
+        this.count('stringBytes', len);
+        return;
       }
       case 'bytes':
-        return void (this.pos = this.within(this.uint32(end), end)); // a view into the file: no copy
+        this.pos = this.within(this.uint32(end), end); // a view into the file: no copy
+        return;
       case 'bytes[]':
         this.count('byteStrings', 1);
-        return void (this.pos = this.within(this.uint32(end), end));
+        this.pos = this.within(this.uint32(end), end);
+        return;
     }
   }
 
@@ -255,13 +261,17 @@ class WireScan {
   private skip(wire: number, end: number): void {
     switch (wire) {
       case 0:
-        return this.varint(end);
+        this.varint(end);
+        return;
       case 1:
-        return void (this.pos = this.within(8, end));
+        this.pos = this.within(8, end);
+        return;
       case 2:
-        return void (this.pos = this.within(this.uint32(end), end));
+        this.pos = this.within(this.uint32(end), end);
+        return;
       case 5:
-        return void (this.pos = this.within(4, end));
+        this.pos = this.within(4, end);
+        return;
       default:
         throw this.malformed(`wire type ${wire} at byte ${this.pos}`);
     }
