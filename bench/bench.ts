@@ -1,6 +1,7 @@
-// `npm run bench`: every figure of issue 7 in one JSON object on stdout (progress on stderr):
-// training (course net per backend, threads, scaling, memory), kernels, ingest, inference,
-// responsiveness, the Python peers measured in the same run, ratios, and each target met or not.
+// `npm run bench`: every benchmark figure in one JSON object on stdout (progress on stderr): the
+// machine (with its measured FMA peak), training (course net per backend, threads, scaling, memory),
+// kernels, ingest, inference, responsiveness, the Python peers measured in the same run (with the
+// BLAS each ran on), ratios, and each target met or not.
 // `--quick` runs everything tiny (seconds; used by the smoke test: no figure in it means anything).
 // `--child TASK` is internal: one measurement in a fresh process (see child.ts).
 
@@ -11,9 +12,11 @@ import { writeFileAtomic } from '../src-core/fsio/atomic.js';
 import { getKernels } from '../src-core/kernels/select.js';
 import { appVersion } from '../src-core/paths.js';
 import { replyToParent } from './child.js';
+import { benchConv } from './conv.js';
 import { benchInference } from './inference.js';
 import { benchIngest } from './ingest.js';
 import { ensureJpegFixture } from './ingest-fixture.js';
+import { benchIngestColdPageCache } from './ingest-page-cache.js';
 import { benchIngestSameFiles } from './ingest-same-files.js';
 import { benchKernels } from './kernels.js';
 import { loadAverage, machineInfo } from './machine.js';
@@ -24,7 +27,7 @@ import { evaluateTargets } from './targets.js';
 import { benchTraining } from './train.js';
 import { runCourse, runScale } from './train-workloads.js';
 
-export const SECTIONS = ['training', 'kernels', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
+export const SECTIONS = ['training', 'kernels', 'conv', 'ingest', 'inference', 'responsiveness', 'peers'] as const;
 type Section = (typeof SECTIONS)[number];
 
 interface Options {
@@ -109,7 +112,10 @@ async function main(): Promise<void> {
     .description("catnet's benchmark: one JSON object on stdout")
     .option('--quick', 'tiny sizes, a few seconds; figures meaningless (smoke test)')
     .option('--only <sections>', `comma-separated subset of ${SECTIONS.join(',')}`)
-    .option('--peak-gflops <n>', 'FMA peak of this machine for "% of peak" (default: issue 7 reference, 400)')
+    .option(
+      '--peak-gflops <n>',
+      'FMA peak of this machine for "% of peak" (default: measured by bench/native/fma-peak.c)',
+    )
     .option('--images <n>', 'JPEG files in the ingest/inference folder (default 1000, quick 40)')
     .option('--out <file>', 'also write the JSON to this file')
     .option('--child <task>', 'internal: run one measurement (course | scale) and print its JSON')
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
   const peakGflops = o.peakGflops === undefined ? undefined : Number(o.peakGflops);
   if (peakGflops !== undefined && !(peakGflops > 0))
     throw new Error(`bench: --peak-gflops must be a positive number of GFLOP/s, got "${o.peakGflops}"`);
-  const machine = machineInfo(peakGflops);
+  const machine = machineInfo(peakGflops, { quick });
   const imageCount = o.images ? Number(o.images) : quick ? 40 : 1000;
   log(
     `catnet ${appVersion()} on ${machine.cpu} (${machine.cores} cores); ${quick ? 'quick run' : 'full run: about 3-5 minutes'}`,
@@ -161,14 +167,24 @@ async function main(): Promise<void> {
   const kernels = await section('kernels', enabled, async () =>
     quick ? skippedInQuick : benchKernels({ quick, peakGflops: machine.peak_gflops, log }),
   );
+  const conv = await section('conv', enabled, () => benchConv({ quick, peakGflops: machine.peak_gflops, log }));
   let sameFiles: Awaited<ReturnType<typeof benchIngestSameFiles>> | undefined;
   const ingest = await section('ingest', enabled, async () => {
     log(`ingest: catnet importFolders on the ${fixture!.files.length} JPEGs Pillow reads (cold, then cached)`);
     sameFiles = await benchIngestSameFiles(fixture!.folder, fixture!.files.length, quick);
     if (!quick) log('ingest: benchIngest (bench/ingest.ts) on the same folder: rates, phases, memory');
     const own = quick ? skippedInQuick : await benchIngest({ folder: fixture!.folder, repeats: 3, log });
-    // which decoder took the JPEGs (the fast libjpeg-turbo path, or sharp and why), and how many each
-    return { same_files: sameFiles, bench_ingest: own, jpeg_decoder: jpegDecoderInfo() };
+    if (!quick) log('ingest: one import after dropping the OS page cache (where allowed)');
+    const coldDisk = quick ? skippedInQuick : await benchIngestColdPageCache(fixture!.folder, fixture!.files.length);
+    return {
+      // "cold" everywhere else: no catnet vector cache yet (every file decoded), files in the OS page cache.
+      cold_means: 'cold vector cache (every file decoded), warm OS page cache (files just written or read)',
+      same_files: sameFiles,
+      bench_ingest: own,
+      cold_page_cache: coldDisk,
+      // which decoder took the JPEGs (the fast libjpeg-turbo path, or sharp and why), and how many each
+      jpeg_decoder: jpegDecoderInfo(),
+    };
   });
   const inference = await section('inference', enabled, () => {
     log('inference: single image end to end, then the whole folder');
@@ -186,8 +202,8 @@ async function main(): Promise<void> {
   });
   const peers = await section('peers', enabled, () => benchPeers({ quick, jpegFolder: fixture?.folder, log }));
 
-  const { targets, ratios } = evaluateTargets(
-    { training, kernels, ingest, inference, responsiveness, peers },
+  const { targets, ratios, peerBlas } = evaluateTargets(
+    { training, kernels, conv, ingest, inference, responsiveness, peers },
     machine.peak_gflops,
   );
   const peersMissing =
@@ -205,11 +221,13 @@ async function main(): Promise<void> {
     jpeg_folder: fixture ? { folder: fixture.folder, images: fixture.files.length, mb: fixture.bytes / 2 ** 20 } : null,
     training: training ?? null,
     kernels: kernels ?? null,
+    conv: conv ?? null,
     ingest: ingest ?? null,
     inference: inference ?? null,
     responsiveness: responsiveness ?? null,
     peers: peers ?? null,
     ratios,
+    peer_blas: peerBlas,
     targets,
     targets_met: `${targets.filter((t) => t.met).length}/${targets.length}`,
     peers_missing: peersMissing,

@@ -43,7 +43,7 @@ export interface PeerResults {
   skipped: string[];
 }
 
-function runPython(script: string, args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
+export function runPython(script: string, args: string[], timeoutMs: number): Promise<Record<string, unknown>> {
   const env = { ...process.env };
   for (const k of OPENBLAS_OVERRIDES) delete env[k];
   return new Promise((resolve, reject) => {

@@ -1,3 +1,3 @@
 // Types of scripts/electron-binary.mjs for the TypeScript tests.
 export function electronPackageDir(): string | null;
-export function findElectron(): { path: string } | { missing: string };
+export function findElectron(env?: Record<string, string | undefined>): { path: string } | { missing: string };

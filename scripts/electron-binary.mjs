@@ -19,10 +19,13 @@ export function electronPackageDir() {
   }
 }
 
-/** { path } of an existing Electron executable, or { missing: why } (one clause, no full stop). Never downloads. */
-export function findElectron() {
+/**
+ * { path } of an existing Electron executable, or { missing: why } (one clause, no full stop). Never
+ * downloads. `env` is where ELECTRON_OVERRIDE_DIST_PATH is read (default: this process's).
+ */
+export function findElectron(env = process.env) {
   const packageDir = electronPackageDir();
-  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH;
   if (!packageDir && !override) return { missing: 'the electron package is not installed' };
   const pathFile = packageDir ? join(packageDir, 'path.txt') : null;
   const relative =

@@ -10,18 +10,23 @@ export { INIT_METHODS, type InitMethod, initializeParameters, initScale } from '
 export {
   ACTIVATIONS,
   type Activation,
+  type ConvSpec,
+  type FeatureSpec,
   IMAGE_SIZE,
   LEAKY_SLOPE,
   type Model,
   N_X,
   type NetworkConfig,
   type Parameters,
+  type PoolSpec,
   type ResizeMode,
   type TrainingSummary,
 } from './nn/model.js';
-export { type Gradients, Network } from './nn/network.js';
+export { type FeatureMap, type Gradients, Network } from './nn/network.js';
 export { predictProbabilities } from './nn/predict.js';
-export { Random } from './nn/random.js';
+export { mulberry32, Random, shuffleInPlace } from './nn/random.js';
+export { IMAGE_SHAPE, type LayerSummary, layerSummary, type Shape } from './nn/shapes.js';
+export { formatLayers, parseLayers } from './nn/spec.js';
 export {
   type Augmentation,
   formatAugmentation,

@@ -1,7 +1,8 @@
 // The one API between the UI and the rest of catnet, declared once. Two transports implement it:
 // Electron IPC (preload.ts -> ipc.ts) and browser mode (web.ts over local HTTP + server-sent events).
 // Every method's arguments are validated against the zod schemas below on the receiving side; the
-// renderer is untrusted. Results are plain JSON-compatible data (no typed arrays, no class instances).
+// renderer is untrusted. Results are plain JSON-compatible data (no typed arrays, no class instances);
+// arguments too, except uploadFile's bytes (a Uint8Array over IPC, the raw request body over HTTP).
 
 import { z } from 'zod';
 import type { Activation } from '../src-core/kernels/activations.js';
@@ -19,6 +20,22 @@ export const Role = z.enum(['train-positive', 'train-negative', 'test-positive',
 export type Role = z.infer<typeof Role>;
 
 export type { TrainErrorCode };
+/** What a role means: the split its images serve and their class. Read roles through this, never their spelling. */
+export interface RoleParts {
+  split: 'train' | 'test';
+  class: 'positive' | 'negative';
+}
+export const ROLE_PARTS: Readonly<Record<Role, RoleParts>> = {
+  'train-positive': { split: 'train', class: 'positive' },
+  'train-negative': { split: 'train', class: 'negative' },
+  'test-positive': { split: 'test', class: 'positive' },
+  'test-negative': { split: 'test', class: 'negative' },
+};
+/** Label of a role's images: 1 = positive class (classNames[0]). */
+export const labelOfRole = (role: Role): 0 | 1 => (ROLE_PARTS[role].class === 'positive' ? 1 : 0);
+/** Index into classNames of a role's class: 0 = positive. */
+export const classIndexOfRole = (role: Role): 0 | 1 => (ROLE_PARTS[role].class === 'positive' ? 0 : 1);
+export const splitOfRole = (role: Role): RoleParts['split'] => ROLE_PARTS[role].split;
 
 export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
 export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
@@ -34,6 +51,16 @@ export const AUGMENT_SHIFT = 4;
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
 const ClassName = z.string().trim().min(1).max(40);
+const UploadId = z.string().regex(/^[0-9T]{15}-[0-9a-f]{8}$/, 'an upload id from beginUpload');
+/** A file announced for upload: relative path ('/'-separated) and size in bytes. */
+const AnnouncedFile = z.object({
+  path: z.string().min(1).max(1024),
+  size: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40),
+});
 
 /** Training settings as the UI edits them; presets fill them in. */
 export const TrainSettings = z.object({
@@ -76,6 +103,8 @@ export interface FolderInfo {
   path: string;
   accepted: number;
   skipped: number;
+  /** For a folder uploaded from a browser: its own name ("cats"); `path` is where it is stored. */
+  label?: string;
 }
 
 /** One image the app holds; `id` is stable for the project's life. */
@@ -87,6 +116,12 @@ export interface ImageEntry {
   probability?: number;
 }
 
+/** A file that was not used, and why, in words for people (e.g. "not an image (a text file)"). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
 /**
  * One folder's import as the app shows it: the engine's ImportReport (src-core/data/report.ts) of
  * that folder, same field names and meanings (library.ts checks them at compile time), without its
@@ -95,9 +130,10 @@ export interface ImageEntry {
 export interface FolderImportReport {
   role: Role;
   folder: string;
+  /** For an uploaded folder: its own name; file paths in the report are then relative ("cats/sub/a.png"). */
+  folderLabel?: string;
   accepted: number;
-  /** Each skipped file: its reason code (a RejectReason such as 'corrupt') and a line for people. */
-  skipped: { path: string; reason: string; message: string }[];
+  skipped: SkippedFile[];
   /** Groups of paths with identical pixels after preprocessing. */
   duplicates: string[][];
   /** Paths whose pixels also appear in the other class. */
@@ -215,6 +251,44 @@ export interface ExportResult {
   maxDifference: number;
 }
 
+/** One image of a folder classified in one go (same columns as `catnet predict --csv`, plus the folder's class). */
+export interface BatchRow {
+  /** Index in the batch: the key of its thumbnail (batchThumbnails). */
+  id: number;
+  /** The path as the user knows it: full path on disk, or relative inside an uploaded folder. */
+  file: string;
+  probability: number;
+  /** 1 = positive class (classNames[0]) at the model's threshold. */
+  label: 0 | 1;
+  className: string;
+  /** The class named by the file's folder (exactly a class name), when it names one. */
+  truth?: 0 | 1;
+}
+
+export interface BatchResult {
+  /** What was classified: a folder path, an uploaded folder's name, or "3 files". */
+  source: string;
+  classNames: [string, string];
+  threshold: number;
+  rows: BatchRow[];
+  skipped: SkippedFile[];
+  /** Images labelled [positive, negative]. */
+  counts: [number, number];
+  /** Against folder names, over the rows whose folder names a class. */
+  accuracy?: { accuracy: number; correct: number; total: number };
+  seconds: number;
+  /** Stopped before the end: `rows` holds what was classified until then. */
+  cancelled: boolean;
+}
+
+/** Where a whole-folder classification reads its images. */
+export const BatchSource = z.union([
+  z.object({ path: Path }).strict(),
+  z.object({ paths: z.array(Path).min(1).max(10_000) }).strict(),
+  z.object({ uploadId: UploadId }).strict(),
+]);
+export type BatchSource = z.infer<typeof BatchSource>;
+
 /** Everything pushed from the back end to the UI. */
 export type AppEvent =
   | { type: 'import-progress'; role: Role; folder: string; done: number; total: number; rate: number }
@@ -239,6 +313,7 @@ export type AppEvent =
       costs?: { iteration: number; cost: number }[];
     }
   | { type: 'train-error'; code: TrainErrorCode; message: string; keptModel: boolean }
+  | { type: 'batch-progress'; done: number; total: number; rate: number }
   | { type: 'project'; project: ProjectState };
 
 // ---------- the methods ----------
@@ -276,6 +351,22 @@ export const ApiArgs = {
   learnedFeatures: z.tuple([]),
   /** Saliency (and CNN feature maps) of an image given as the PNG data URL a prediction returned. */
   explainImage: z.tuple([z.string().max(200_000)]),
+  // Folders from a browser (which never reveals paths): announce, send each file, then add or classify.
+  /** Announces a folder (its name and every file's relative path and size); checks the caps. */
+  beginUpload: z.tuple([z.string().min(1).max(255), z.array(AnnouncedFile).max(100_000)]),
+  /** One announced file's bytes (browser mode sends them as the raw request body). */
+  uploadFile: z.tuple([UploadId, z.string().min(1).max(1024), z.instanceof(Uint8Array)]),
+  cancelUpload: z.tuple([UploadId]),
+  /** Imports a finished upload for a role, like addFolder (same loader, limits and report). */
+  addUploadedFolder: z.tuple([Role, UploadId]),
+  /** Classifies every image of a folder, some files, or an upload ('batch-progress' events); no source: folder dialog. */
+  classifyFolder: z.tuple([BatchSource.optional()]),
+  /** Stops a running classifyFolder (it then returns what it classified so far). */
+  stopClassifyFolder: z.tuple([]),
+  /** 64x64 PNG data URLs of rows of the last classifyFolder, by row id. */
+  batchThumbnails: z.tuple([z.array(z.number().int().min(0)).max(500)]),
+  /** The last classifyFolder as CSV: file,probability,label,class (as `catnet predict --csv`). */
+  batchCsv: z.tuple([]),
   /** Saves the current model as .onnx (no path: native save dialog; null result = cancelled). */
   exportModel: z.tuple([Path.optional()]),
   /** Opens an .onnx model (no path: native open dialog; null result = cancelled). */
@@ -306,6 +397,14 @@ export interface ApiResults {
   classifyBytes: Prediction;
   learnedFeatures: LearnedFeatures | null;
   explainImage: Explanation;
+  beginUpload: { id: string; send: string[]; limits: { fileBytes: number; uploadBytes: number; totalBytes: number } };
+  uploadFile: { received: number };
+  cancelUpload: { cancelled: boolean };
+  addUploadedFolder: FolderImportReport;
+  classifyFolder: BatchResult | null;
+  stopClassifyFolder: { stopping: boolean };
+  batchThumbnails: Record<number, string>;
+  batchCsv: string;
   exportModel: ExportResult | null;
   openModel: ModelInfo | null;
 }

@@ -1,7 +1,8 @@
-"""Which BLAS a peer actually runs: library, version, kernel (OpenBLAS core type) and threads.
+"""Which BLAS a peer actually runs: library, path, version, kernel (OpenBLAS core type) and threads.
 
-threadpoolctl when installed; otherwise the OpenBLAS library mapped into this process is asked
-directly (openblas_get_corename / openblas_get_config), and if neither works we say so.
+threadpoolctl when installed; otherwise the BLAS libraries mapped into this process (/proc/self/maps)
+are asked directly (openblas_get_corename / openblas_get_config); a mapped BLAS without OpenBLAS's
+symbols is reported as such (on Debian that is the reference BLAS), and if neither works we say so.
 Call after numpy/torch are imported so their BLAS is loaded.
 """
 
@@ -74,13 +75,49 @@ def openblas_env():
     return {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
 
 
+def blas_threads():
+    """The thread count of each BLAS in the process right now (threadpoolctl or OpenBLAS), or None."""
+    info = _from_threadpoolctl() or _from_mapped_openblas() or []
+    counts = [i["threads"] for i in info if isinstance(i.get("threads"), int)]
+    return max(counts) if counts else None
+
+
+def _mapped_openblas_libs():
+    """ctypes handles of the OpenBLAS libraries mapped into this process (empty if none)."""
+    libs = []
+    for info in _from_mapped_openblas() or []:
+        if info.get("library") == "openblas":
+            try:
+                libs.append(ctypes.CDLL(info["path"]))
+            except OSError:
+                pass
+    return libs
+
+
 def limit_blas_threads(threads):
-    """Context manager capping BLAS threads (threadpoolctl), or a no-op saying it could not."""
+    """Context manager capping BLAS threads, and whether it could: threadpoolctl when installed, else
+    OpenBLAS's own openblas_set_num_threads on every OpenBLAS library mapped into this process."""
+    import contextlib
+
     try:
         import threadpoolctl
 
         return threadpoolctl.threadpool_limits(limits=threads, user_api="blas"), True
     except ImportError:
-        import contextlib
-
+        pass
+    libs = _mapped_openblas_libs()
+    if not libs:
         return contextlib.nullcontext(), False
+
+    @contextlib.contextmanager
+    def limited():
+        before = [lib.openblas_get_num_threads() for lib in libs]
+        for lib in libs:
+            lib.openblas_set_num_threads(threads)
+        try:
+            yield
+        finally:
+            for lib, n in zip(libs, before):
+                lib.openblas_set_num_threads(n)
+
+    return limited(), True

@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from blas_info import blas_info, limit_blas_threads, openblas_env  # noqa: E402
+from blas_info import blas_info, blas_threads, limit_blas_threads, openblas_env  # noqa: E402
 
 
 def parse_args():
@@ -71,6 +71,7 @@ def time_iterations(np, threads, iterations, m, layer_dims):
     L = len(layer_dims) - 1
     samples = []
     with limiter:
+        threads_in_blas = blas_threads()
         for _ in range(max(3, iterations // 10)):
             iteration(np, params, X, Y, L, 0.0075)
         for _ in range(iterations):
@@ -85,6 +86,7 @@ def time_iterations(np, threads, iterations, m, layer_dims):
         "ms_mean": sum(samples) / len(samples),
         "iterations": iterations,
         "blas_threads_limited": limited,
+        "blas_threads": threads_in_blas,
     }
 
 

@@ -11,11 +11,12 @@ Prints one JSON object on stdout.
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from blas_info import blas_info, limit_blas_threads, openblas_env  # noqa: E402
+from blas_info import blas_info, blas_threads, limit_blas_threads, openblas_env  # noqa: E402
 
 
 def parse_args():
@@ -24,6 +25,17 @@ def parse_args():
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts to try")
     parser.add_argument("--m", type=int, default=209, help="examples in the batch")
     return parser.parse_args()
+
+
+def torch_blas_build(torch):
+    """BLAS_INFO from torch's build settings: 'mkl' (linked in, invisible in /proc/self/maps), 'open'
+    (OpenBLAS), or 'generic' (whatever libblas.so.3 the system provides: see "blas")."""
+    try:
+        config = torch.__config__.show()
+    except Exception as error:  # noqa: BLE001 - any failure just means "unknown"
+        return f"unknown ({error})"
+    found = re.search(r"BLAS_INFO=([^,\s]+)", config)
+    return found.group(1) if found else "unknown (no BLAS_INFO in torch.__config__.show())"
 
 
 def build_net(torch, layer_dims):
@@ -39,8 +51,10 @@ def time_iterations(torch, threads, iterations, m, layer_dims):
     """torch's intra-op threads and the BLAS pool both capped at `threads` while timing."""
     limiter, limited = limit_blas_threads(threads)
     with limiter:
+        threads_in_blas = blas_threads()
         result = _time_iterations(torch, threads, iterations, m, layer_dims)
     result["blas_threads_limited"] = limited
+    result["blas_threads"] = threads_in_blas
     return result
 
 
@@ -101,6 +115,7 @@ def main():
                 "best_threads": best["threads"],
                 "runs": runs,
                 "blas": blas_info(),
+                "blas_build": torch_blas_build(torch),
                 "openblas_env": openblas_env(),
             }
         )

@@ -110,6 +110,11 @@ export async function scanFolder(
   }
   result.root = root;
   const rootPrefix = root.endsWith(sep) ? root : root + sep;
+  // Names reported for people are under the folder as chosen (opened under its real path): a folder
+  // that is a symlink never reports where it leads.
+  const base = folder.replace(sep === '/' ? /\/+$/ : /[\\/]+$/, '') + sep;
+  const shown = (rel: string | Buffer): string =>
+    rel.length === 0 ? folder : typeof rel === 'string' ? base + rel : display(Buffer.concat([Buffer.from(base), rel]));
   let deepestSkipped = false;
   const breathe = eventLoopBreather(8);
 
@@ -132,7 +137,7 @@ export async function scanFolder(
     } catch (err) {
       const reason = reasonForFsError(err) ?? 'unreadable';
       result.skipped.push({
-        path: display(dir.abs),
+        path: shown(dir.rel),
         reason,
         message: `folder skipped: ${fsErrorMessage(reason, err)}`,
       });
@@ -143,7 +148,7 @@ export async function scanFolder(
       const pause = breathe();
       if (pause) await pause;
       const abs = join2(dir.abs, e.name);
-      const path = display(abs);
+      const path = shown(join2(dir.rel, e.name));
       if (e.isDirectory()) {
         if (dir.depth + 1 > maxDepth) {
           if (!deepestSkipped)
@@ -157,7 +162,7 @@ export async function scanFolder(
         }
         result.files.push({ fsPath: abs, path, rel: relKeyOf(join2(dir.rel, e.name)) });
       } else if (e.isSymbolicLink()) {
-        result.skipped.push(await explainSymlink(abs, path, rootPrefix, root));
+        result.skipped.push(await explainSymlink(abs, path, rootPrefix, root, shown));
       } else {
         result.skipped.push({ path, reason: 'not-a-file', message: 'not a regular file (a device, pipe or socket)' });
       }
@@ -173,8 +178,17 @@ export async function scanFolder(
   return result;
 }
 
-/** A symlink is never followed; this says where it leads so the report can explain the skip. */
-async function explainSymlink(abs: string | Buffer, path: string, rootPrefix: string, root: string): Promise<ScanSkip> {
+/**
+ * A symlink is never followed; this explains the skip: where it leads when that is inside the folder
+ * (named under the folder as chosen), only that it leads outside otherwise (no name from outside).
+ */
+async function explainSymlink(
+  abs: string | Buffer,
+  path: string,
+  rootPrefix: string,
+  root: string,
+  shown: (rel: string) => string,
+): Promise<ScanSkip> {
   let target: string;
   try {
     target = await fsp.realpath(abs);
@@ -188,11 +202,11 @@ async function explainSymlink(abs: string | Buffer, path: string, rootPrefix: st
     return {
       path,
       reason: 'link-inside',
-      message: `a symlink to ${target}, which is inside the folder and imported from there`,
+      message: `a symlink to ${shown(target === root ? '' : target.slice(rootPrefix.length))}, which is inside the folder and imported from there`,
     };
   return {
     path,
     reason: 'symlink-outside',
-    message: `a symlink to ${target}, outside the chosen folder: not followed`,
+    message: 'a symlink to something outside the chosen folder: not followed',
   };
 }

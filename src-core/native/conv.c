@@ -10,9 +10,11 @@
  *   forward:          Z (c_out, h wp) = W (c_out, c_in k k) . B,         B(r, j) = P[brow[r] + j]
  *   backward data:    the same with the filters flipped and transposed, P = padded dZ
  *   backward weights: dW (c_out, c_in k k) = G (c_out, h wp) . B^T,       G = dZ on the grid, junk = 0
- * The ISA files (conv_nn, conv_nt) only see "row r of B starts at brow[r]". The junk columns cost
- * 2p / wp more multiply-adds (3% at 64x64, 12% at 16x16); measured against an explicit im2col + GEMM
- * in docs/native.md.
+ * The ISA files (conv_nn, conv_nt) only see "row r of B starts at brow[r]". conv_nn never computes
+ * the junk columns: it takes VL output columns at a time within a row and writes Z (+ bias) and
+ * A = g(Z) straight into the outputs. conv_nt sums over the whole grid, junk included (they are
+ * zeros of G: 3% more multiply-adds at 64x64, 12% at 16x16). Why this and not an explicit im2col,
+ * direct loops or Winograd: docs/native.md.
  *
  * Threads: forward and backward data give each example to one part. Backward weights sums over
  * examples in fixed chunks of DW_CHUNK examples (each chunk one part, its examples added in order),
@@ -25,6 +27,8 @@
 
 /* Examples per chunk of the backward-weights sum (batch 32: 16 chunks, enough to balance 2-3 threads). */
 #define DW_CHUNK 2
+/* Channels per call of the row sum for db (a stack buffer). */
+#define DB_BLOCK 64
 
 /* The padded geometry of one shape. */
 typedef struct {
@@ -82,12 +86,6 @@ static void pad_bytes(float *P, const uint8_t *X, float x_scale, const padded_gr
     }
 }
 
-/* out (planes, h, w) = the valid columns of C (planes, h wp). */
-static void crop(float *out, const float *C, const padded_grid *g, size_t planes, size_t h, size_t w) {
-  for (size_t c = 0; c < planes; c++)
-    for (size_t y = 0; y < h; y++) memcpy(out + (c * h + y) * w, C + c * g->n + y * g->wp, w * sizeof(float));
-}
-
 typedef struct {
   const catnet_isa *isa;
   const catnet_conv_shape *s;
@@ -123,19 +121,16 @@ static void forward_part(void *ctx, size_t i, size_t parts) {
   (void)parts;
   conv_job *job = ctx;
   const catnet_conv_shape *s = job->s;
-  const size_t K = s->c_in * s->k * s->k, hw = s->h * s->w;
+  const size_t out = s->c_out * s->h * s->w;
   float *P = padded_input(job, i);
-  float *C = catnet_thread_scratch(CATNET_SCRATCH_PRODUCT, s->c_out * job->g.n);
-  if (!P || !C) {
+  if (!P) {
     atomic_store(&job->failed, 1);
     return;
   }
-  const catnet_conv_gemm_args a = {
-      .A = job->W, .lda = K, .B = P, .brow = job->brow, .C = C, .ldc = job->g.n, .M = s->c_out, .N = job->g.n, .K = K};
-  job->isa->conv_nn(&a, 0, a.M, 0, a.N);
-  float *Z = job->Z + i * s->c_out * hw, *A = job->A + i * s->c_out * hw;
-  crop(Z, C, &job->g, s->c_out, s->h, s->w);
-  job->isa->bias_activation(job->kind, Z, A, job->b, hw, 0, s->c_out);
+  const catnet_conv_nn_args a = {.W = job->W, .ldw = s->c_in * s->k * s->k, .P = P, .brow = job->brow,
+                                 .M = s->c_out, .K = s->c_in * s->k * s->k, .h = s->h, .w = s->w, .wp = job->g.wp,
+                                 .bias = job->b, .kind = job->kind, .Z = job->Z + i * out, .A = job->A + i * out};
+  job->isa->conv_nn(&a, 0, a.M);
 }
 
 int catnet_conv2d_forward(int kind, float *Z, float *A, const float *Aprev, const uint8_t *X, float x_scale,
@@ -158,16 +153,16 @@ static void backward_data_part(void *ctx, size_t i, size_t parts) {
   const catnet_conv_shape *s = job->s;
   const size_t K = s->c_out * s->k * s->k, hw = s->h * s->w;
   float *P = catnet_thread_scratch(CATNET_SCRATCH_IMAGE, padded_size(&job->g, s->c_out, s->k));
-  float *C = catnet_thread_scratch(CATNET_SCRATCH_PRODUCT, s->c_in * job->g.n);
-  if (!P || !C) {
+  if (!P) {
     atomic_store(&job->failed, 1);
     return;
   }
   pad_floats(P, job->in + i * s->c_out * hw, &job->g, s->c_out, s->h, s->w, s->k);
-  const catnet_conv_gemm_args a = {
-      .A = job->W, .lda = K, .B = P, .brow = job->brow, .C = C, .ldc = job->g.n, .M = s->c_in, .N = job->g.n, .K = K};
-  job->isa->conv_nn(&a, 0, a.M, 0, a.N);
-  crop(job->Z + i * s->c_in * hw, C, &job->g, s->c_in, s->h, s->w);
+  float *dAprev = job->Z + i * s->c_in * hw;
+  const catnet_conv_nn_args a = {.W = job->W, .ldw = K, .P = P, .brow = job->brow, .M = s->c_in, .K = K,
+                                 .h = s->h, .w = s->w, .wp = job->g.wp, .kind = CATNET_IDENTITY, .Z = dAprev,
+                                 .A = dAprev};
+  job->isa->conv_nn(&a, 0, a.M);
 }
 
 /* dAprev[c, y', x'] = sum_{o, u', v'} Wf[c, o, u', v'] dZpad[o, y' + u', x' + v'] with
@@ -207,18 +202,22 @@ static void backward_weights_part(void *ctx, size_t q, size_t parts) {
     const float *dZ = job->dZ + i * s->c_out * hw;
     const int first = i == q * DW_CHUNK;
     for (size_t o = 0; o < s->c_out; o++) {
-      double sum = 0.0;
       for (size_t y = 0; y < s->h; y++) {
-        const float *from = dZ + (o * s->h + y) * s->w;
         float *to = G + o * n + y * wp;
-        memcpy(to, from, s->w * sizeof(float));
+        memcpy(to, dZ + (o * s->h + y) * s->w, s->w * sizeof(float));
         memset(to + s->w, 0, (wp - s->w) * sizeof(float));
-        for (size_t x = 0; x < s->w; x++) sum += from[x];
       }
-      db[o] = first ? (float)sum : db[o] + (float)sum;
     }
-    const catnet_conv_gemm_args a = {.A = G, .lda = n, .B = P, .brow = job->brow, .C = dW, .ldc = K, .M = s->c_out,
-                                     .N = K, .K = n, .beta = first ? 0.0f : 1.0f};
+    /* db: each channel's sum with the ISA's row sum (vector partial sums; a plain double loop is one
+     * dependent add per value, which took as long as the whole layer-1 GEMM). */
+    for (size_t o0 = 0; o0 < s->c_out; o0 += DB_BLOCK) {
+      const size_t o1 = o0 + DB_BLOCK < s->c_out ? o0 + DB_BLOCK : s->c_out;
+      float sums[DB_BLOCK];
+      job->isa->row_sum(sums, dZ + o0 * hw, hw, 1.0f, 0, o1 - o0);
+      for (size_t o = o0; o < o1; o++) db[o] = first ? sums[o - o0] : db[o] + sums[o - o0];
+    }
+    const catnet_conv_nt_args a = {.G = G, .ldg = n, .P = P, .brow = job->brow, .C = dW, .ldc = K, .M = s->c_out,
+                                   .N = K, .K = n, .beta = first ? 0.0f : 1.0f};
     job->isa->conv_nt(&a, 0, a.M, 0, a.N);
   }
 }

@@ -60,36 +60,48 @@ typedef struct {
 /* Computes the block C[i0:i1, j0:j1] of one GEMM (rows and columns of C). */
 typedef void (*catnet_gemm_range)(const catnet_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1);
 
-/* One GEMM of a convolution on one example (conv.c), with B never stored (implicit im2col): row r
- * of B is the contiguous run starting at B + brow[r] of a zero-padded image. A is (M, K), rows lda
- * apart; C is (M, N), rows ldc apart; beta is 0 (overwrite C) or 1 (add to C).
- *   conv_nn: C (M, N) = A (M, K) . B (K, N),   B(k, j) = B[brow[k] + j]   (forward, backward data)
- *   conv_nt: C (M, N) = A (M, K) . B(N, K)^T, B(n, k) = B[brow[n] + k]   (backward weights)
- * In conv_nt every C element is one dot product along k summed in the same order whatever the
- * tile shape (vector partial sums, reduced once, then the scalar tail), so a block's result does
- * not depend on how C is cut. */
+/* The GEMMs of a convolution on one example (conv.c), with B never stored (implicit im2col): row r
+ * of B is the contiguous run starting at P + brow[r] of a zero-padded image P (planes, hp, wp).
+ *
+ * conv_nn, forward and backward data, fused with the bias and the activation, output rows i0..i1:
+ *   Z[i, y, x] = bias[i] + sum_k W[i, k] P[brow[k] + y wp + x]   (Z (M, h, w); bias NULL: 0)
+ *   A = g(Z) (A may be Z; kind CATNET_IDENTITY with A == Z: just Z). Columns x are done VL at a time
+ *   within a row (a tile's vectors may come from different rows), the last w % VL of a row one by one. */
 typedef struct {
-  const float *A;
-  size_t lda;
-  const float *B;
+  const float *W;
+  size_t ldw; /* W (M, K), rows ldw apart */
+  const float *P;
+  const size_t *brow;
+  size_t M, K, h, w, wp;
+  const float *bias;
+  int kind;
+  float *Z, *A;
+} catnet_conv_nn_args;
+
+/* conv_nt, backward weights, block C[i0:i1, j0:j1] of
+ *   C (M, N) = G (M, K) . B(N, K)^T,  B(n, k) = P[brow[n] + k];  beta 0 overwrites C, 1 adds to it.
+ * Every C element is one dot product along k summed in the same order whatever the tile shape
+ * (vector partial sums, reduced once, then the scalar tail), so a block's result does not depend on
+ * how C is cut. */
+typedef struct {
+  const float *G;
+  size_t ldg;
+  const float *P;
   const size_t *brow;
   float *C;
   size_t ldc;
   size_t M, N, K;
   float beta;
-} catnet_conv_gemm_args;
-
-typedef void (*catnet_conv_gemm_range)(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1);
-
+} catnet_conv_nt_args;
 typedef struct {
   const char *name; /* "avx512" | "avx2" | "neon" | "scalar" */
   /* Register tile sizes, used by ops.c to cut work into whole tiles:
    * nn: nn_mr rows x nn_nc columns; nt: nt_mr rows x nt_nc columns. */
   size_t nn_mr, nn_nc, nt_mr, nt_nc;
   catnet_gemm_range gemm_nn_f32, gemm_nt_f32, gemm_nn_u8, gemm_nt_u8;
-  /* Convolution GEMMs (conv.c): tiles conv_mr rows x conv_nc columns for conv_nn. */
-  size_t conv_mr, conv_nc;
-  catnet_conv_gemm_range conv_nn, conv_nt;
+  /* Convolution GEMMs (conv.c; catnet_conv_nn_args, catnet_conv_nt_args). */
+  void (*conv_nn)(const catnet_conv_nn_args *g, size_t i0, size_t i1);
+  void (*conv_nt)(const catnet_conv_nt_args *g, size_t i0, size_t i1, size_t j0, size_t j1);
   /* Rows r0..r1 of: Z (n, m) += b (n, 1); A = g(Z). A may equal Z. */
   void (*bias_activation)(int kind, float *Z, float *A, const float *b, size_t m, size_t r0, size_t r1);
   /* dZ = dA * g'(Z, A) over size values (kind is never CATNET_IDENTITY). */

@@ -1,6 +1,7 @@
-/* The scalar kernels: plain C loops, the fallback on CPUs without a supported vector extension
- * and the in-C statement of each kernel that the SIMD files (simd_kernels.h) must agree with.
- * Loop orders are cache-friendly so a compiler's auto-vectoriser can still help. */
+/* The scalar kernels: the fallback on CPUs without a supported vector extension (and CATNET_ISA=scalar).
+ * These are tuned C (cache-friendly loop orders, interleaved partial sums a compiler's auto-vectoriser
+ * can use), not the definition: the definition of every kernel is the naive TypeScript reference
+ * (src-core/kernels/reference.ts, reference-conv.ts), which the tests compare every ISA against. */
 #include <math.h>
 
 #include "kernels.h"
@@ -45,24 +46,34 @@ GEMM_NN_SCALAR(gemm_nn_u8, uint8_t, Bu)
 GEMM_NT_SCALAR(gemm_nt_f32, float, Bf)
 GEMM_NT_SCALAR(gemm_nt_u8, uint8_t, Bu)
 
-/* Convolution GEMMs (kernels.h, catnet_conv_gemm_args): row r of B starts at B + brow[r]. */
-static void conv_nn(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
+/* Convolution GEMMs (kernels.h: catnet_conv_nn_args, catnet_conv_nt_args). */
+static void conv_nn(const catnet_conv_nn_args *g, size_t i0, size_t i1) {
+  const size_t plane = g->h * g->w;
   for (size_t i = i0; i < i1; i++) {
-    float *c = g->C + i * g->ldc;
-    for (size_t j = j0; j < j1; j++) c[j] = g->beta == 0.0f ? 0.0f : c[j];
-    for (size_t k = 0; k < g->K; k++) {
-      const float a = g->A[i * g->lda + k];
-      const float *b = g->B + g->brow[k];
-      for (size_t j = j0; j < j1; j++) c[j] += a * b[j];
+    float *z = g->Z + i * plane;
+    for (size_t y = 0; y < g->h; y++) {
+      float *zy = z + y * g->w;
+      for (size_t x = 0; x < g->w; x++) zy[x] = 0.0f;
+      for (size_t k = 0; k < g->K; k++) {
+        const float a = g->W[i * g->ldw + k];
+        const float *b = g->P + g->brow[k] + y * g->wp;
+        for (size_t x = 0; x < g->w; x++) zy[x] += a * b[x];
+      }
+    }
+    const float bias = g->bias ? g->bias[i] : 0.0f;
+    float *A = g->A + i * plane;
+    for (size_t j = 0; j < plane; j++) {
+      z[j] += bias;
+      A[j] = catnet_activate(g->kind, z[j]);
     }
   }
 }
 
-static void conv_nt(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
+static void conv_nt(const catnet_conv_nt_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
   for (size_t i = i0; i < i1; i++) {
-    const float *a = g->A + i * g->lda;
+    const float *a = g->G + i * g->ldg;
     for (size_t j = j0; j < j1; j++) {
-      const float *b = g->B + g->brow[j];
+      const float *b = g->P + g->brow[j];
       float part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
       size_t k = 0;
       for (; k + 8 <= g->K; k += 8)
@@ -148,8 +159,6 @@ const catnet_isa catnet_isa_scalar = {
     .gemm_nt_f32 = gemm_nt_f32,
     .gemm_nn_u8 = gemm_nn_u8,
     .gemm_nt_u8 = gemm_nt_u8,
-    .conv_mr = 4,
-    .conv_nc = 64,
     .conv_nn = conv_nn,
     .conv_nt = conv_nt,
     .bias_activation = bias_activation,

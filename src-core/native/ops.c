@@ -214,113 +214,152 @@ void catnet_gemm_u8(int transB, size_t M, size_t N, size_t K, float alpha, const
   else run_gemm(&g, isa->gemm_nn_u8, isa->nn_mr, isa->nn_nc, 0);
 }
 
+/* Rows [r0, r1) of `part` of `parts` contiguous ranges over n rows. */
+static void row_range(size_t n, size_t part, size_t parts, size_t *r0, size_t *r1) {
+  *r0 = n * part / parts;
+  *r1 = n * (part + 1) / parts;
+}
+
+/* Parts for an (n, m) row operation: one when small, else a few per thread, at most one per row. */
+static size_t row_parts(size_t n, size_t m) {
+  const size_t parts = n * m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
+  return parts < n ? parts : n;
+}
+
 typedef struct {
   const catnet_isa *isa;
   int kind;
   float *Z, *A;
   const float *b;
   size_t n, m;
-  float scale;
-} rows_job;
+} bias_activation_job;
 
 static void bias_activation_part(void *ctx, size_t part, size_t parts) {
-  const rows_job *job = ctx;
-  job->isa->bias_activation(job->kind, job->Z, job->A, job->b, job->m, job->n * part / parts,
-                            job->n * (part + 1) / parts);
-}
-
-/* Rows of an (n, m) operation in contiguous ranges, one part per range (one part when small). */
-static void run_rows(rows_job *job, catnet_part_fn fn) {
-  size_t parts = job->n * job->m < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
-  if (parts > job->n) parts = job->n;
-  catnet_parallel_for(parts, fn, job);
+  const bias_activation_job *job = ctx;
+  size_t r0, r1;
+  row_range(job->n, part, parts, &r0, &r1);
+  job->isa->bias_activation(job->kind, job->Z, job->A, job->b, job->m, r0, r1);
 }
 
 void catnet_bias_activation(int kind, float *Z, float *A, const float *b, size_t n, size_t m) {
-  rows_job job = {.isa = catnet_active_isa(), .kind = kind, .Z = Z, .A = A, .b = b, .n = n, .m = m};
-  run_rows(&job, bias_activation_part);
+  bias_activation_job job = {.isa = catnet_active_isa(), .kind = kind, .Z = Z, .A = A, .b = b, .n = n, .m = m};
+  catnet_parallel_for(row_parts(n, m), bias_activation_part, &job);
 }
 
+typedef struct {
+  const catnet_isa *isa;
+  float *out;
+  const float *X;
+  size_t n, m;
+  float scale;
+} row_sum_job;
+
 static void row_sum_part(void *ctx, size_t part, size_t parts) {
-  const rows_job *job = ctx;
-  job->isa->row_sum(job->Z, job->b, job->m, job->scale, job->n * part / parts, job->n * (part + 1) / parts);
+  const row_sum_job *job = ctx;
+  size_t r0, r1;
+  row_range(job->n, part, parts, &r0, &r1);
+  job->isa->row_sum(job->out, job->X, job->m, job->scale, r0, r1);
 }
 
 void catnet_row_sum(float *out, const float *X, size_t n, size_t m, float scale) {
-  /* Z = out, b = X */
-  rows_job job = {.isa = catnet_active_isa(), .Z = out, .b = X, .n = n, .m = m, .scale = scale};
-  run_rows(&job, row_sum_part);
+  row_sum_job job = {.isa = catnet_active_isa(), .out = out, .X = X, .n = n, .m = m, .scale = scale};
+  catnet_parallel_for(row_parts(n, m), row_sum_part, &job);
 }
 
-/* Elementwise kernels: contiguous chunks, boundaries on multiples of 64 values (whole cache lines). */
+/* Elementwise kernels: contiguous chunks with boundaries on multiples of 64 values (whole cache
+ * lines). [*a, *b) = chunk `part` of `parts` over size values; returns 0 when it is empty. */
+static int elementwise_range(size_t size, size_t part, size_t parts, size_t *a, size_t *b) {
+  const size_t blocks = (size + 63) / 64;
+  const size_t end = blocks * (part + 1) / parts * 64;
+  *a = blocks * part / parts * 64;
+  *b = end < size ? end : size;
+  return *a < *b;
+}
+
+static size_t elementwise_parts(size_t size) {
+  return size < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
+}
+
 typedef struct {
   const catnet_isa *isa;
-  int op, kind;
-  float *p, *v, *s;
-  const float *g, *x, *y;
-  float f[6];
+  int kind;
+  float *dZ;
+  const float *dA, *Z, *A;
   size_t size;
-} elementwise_job;
+} activation_backward_job;
 
-enum { OP_BACKWARD, OP_AXPY, OP_MOMENTUM, OP_ADAM };
-
-static void elementwise_part(void *ctx, size_t part, size_t parts) {
-  const elementwise_job *j = ctx;
-  const size_t blocks = (j->size + 63) / 64;
-  const size_t a = blocks * part / parts * 64, b0 = blocks * (part + 1) / parts * 64;
-  const size_t b = b0 < j->size ? b0 : j->size;
-  if (a >= b) return;
-  const size_t n = b - a;
-  switch (j->op) {
-    case OP_BACKWARD: /* p = dZ, g = dA, x = Z, y = A */
-      j->isa->activation_backward(j->kind, j->p + a, j->g + a, j->x + a, j->y + a, n);
-      break;
-    case OP_AXPY: /* p = y, x = x */
-      j->isa->axpy(j->p + a, j->x + a, j->f[0], n);
-      break;
-    case OP_MOMENTUM:
-      j->isa->momentum_step(j->p + a, j->g + a, j->v ? j->v + a : NULL, j->f[0], j->f[1], n);
-      break;
-    case OP_ADAM:
-      j->isa->adam_step(j->p + a, j->g + a, j->v + a, j->s + a, j->f[0], j->f[1], j->f[2], j->f[3], j->f[4], j->f[5],
-                        n);
-      break;
-  }
-}
-
-static void run_elementwise(elementwise_job *job) {
-  size_t parts = job->size < ELEMENTWISE_PARALLEL ? 1 : catnet_threads() * CHUNKS_PER_THREAD;
-  catnet_parallel_for(parts, elementwise_part, job);
+static void activation_backward_part(void *ctx, size_t part, size_t parts) {
+  const activation_backward_job *j = ctx;
+  size_t a, b;
+  if (elementwise_range(j->size, part, parts, &a, &b))
+    j->isa->activation_backward(j->kind, j->dZ + a, j->dA + a, j->Z + a, j->A + a, b - a);
 }
 
 void catnet_activation_backward(int kind, float *dZ, const float *dA, const float *Z, const float *A, size_t size) {
-  elementwise_job job = {
-      .isa = catnet_active_isa(), .op = OP_BACKWARD, .kind = kind, .p = dZ, .g = dA, .x = Z, .y = A, .size = size};
-  run_elementwise(&job);
+  activation_backward_job job = {
+      .isa = catnet_active_isa(), .kind = kind, .dZ = dZ, .dA = dA, .Z = Z, .A = A, .size = size};
+  catnet_parallel_for(elementwise_parts(size), activation_backward_part, &job);
+}
+
+typedef struct {
+  const catnet_isa *isa;
+  float *y;
+  const float *x;
+  float alpha;
+  size_t size;
+} axpy_job;
+
+static void axpy_part(void *ctx, size_t part, size_t parts) {
+  const axpy_job *j = ctx;
+  size_t a, b;
+  if (elementwise_range(j->size, part, parts, &a, &b)) j->isa->axpy(j->y + a, j->x + a, j->alpha, b - a);
 }
 
 void catnet_axpy(float *y, const float *x, float alpha, size_t size) {
-  elementwise_job job = {.isa = catnet_active_isa(), .op = OP_AXPY, .p = y, .x = x, .f = {alpha}, .size = size};
-  run_elementwise(&job);
+  axpy_job job = {.isa = catnet_active_isa(), .y = y, .x = x, .alpha = alpha, .size = size};
+  catnet_parallel_for(elementwise_parts(size), axpy_part, &job);
+}
+
+typedef struct {
+  const catnet_isa *isa;
+  float *p, *v; /* v is NULL when beta == 0 */
+  const float *g;
+  float lr, beta;
+  size_t size;
+} momentum_job;
+
+static void momentum_part(void *ctx, size_t part, size_t parts) {
+  const momentum_job *j = ctx;
+  size_t a, b;
+  if (elementwise_range(j->size, part, parts, &a, &b))
+    j->isa->momentum_step(j->p + a, j->g + a, j->v ? j->v + a : NULL, j->lr, j->beta, b - a);
 }
 
 void catnet_momentum_step(float *p, const float *g, float *v, float lr, float beta, size_t size) {
-  elementwise_job job = {
-      .isa = catnet_active_isa(), .op = OP_MOMENTUM, .p = p, .g = g, .v = v, .f = {lr, beta}, .size = size};
-  run_elementwise(&job);
+  momentum_job job = {.isa = catnet_active_isa(), .p = p, .v = v, .g = g, .lr = lr, .beta = beta, .size = size};
+  catnet_parallel_for(elementwise_parts(size), momentum_part, &job);
+}
+
+typedef struct {
+  const catnet_isa *isa;
+  float *p, *v, *s;
+  const float *g;
+  float lr, b1, b2, c1, c2, eps;
+  size_t size;
+} adam_job;
+
+static void adam_part(void *ctx, size_t part, size_t parts) {
+  const adam_job *j = ctx;
+  size_t a, b;
+  if (elementwise_range(j->size, part, parts, &a, &b))
+    j->isa->adam_step(j->p + a, j->g + a, j->v + a, j->s + a, j->lr, j->b1, j->b2, j->c1, j->c2, j->eps, b - a);
 }
 
 void catnet_adam_step(float *p, const float *g, float *v, float *s, float lr, float b1, float b2, float c1, float c2,
                       float eps, size_t size) {
-  elementwise_job job = {.isa = catnet_active_isa(),
-                         .op = OP_ADAM,
-                         .p = p,
-                         .g = g,
-                         .v = v,
-                         .s = s,
-                         .f = {lr, b1, b2, c1, c2, eps},
-                         .size = size};
-  run_elementwise(&job);
+  adam_job job = {.isa = catnet_active_isa(), .p = p, .v = v, .s = s, .g = g, .lr = lr, .b1 = b1, .b2 = b2,
+                  .c1 = c1, .c2 = c2, .eps = eps, .size = size};
+  catnet_parallel_for(elementwise_parts(size), adam_part, &job);
 }
 
 /* Summed cross-entropy from the logits, in double like the reference:

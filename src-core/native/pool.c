@@ -54,12 +54,14 @@ static void backward_part(void *ctx, size_t part, size_t parts) {
       const float *max = job->A + (q * ho + y) * wo, *grad = job->dA + (q * ho + y) * wo;
       float *d0 = plane + 2 * y * w, *d1 = d0 + w;
       for (size_t x = 0; x < wo; x++) {
+        /* branch-free: on random data a branch per window position mispredicts half the time */
         const float m = max[x], g = grad[x];
-        const int at = a0[2 * x] == m ? 0 : a0[2 * x + 1] == m ? 1 : a1[2 * x] == m ? 2 : a1[2 * x + 1] == m ? 3 : 4;
-        d0[2 * x] = at == 0 ? g : 0.0f;
-        d0[2 * x + 1] = at == 1 ? g : 0.0f;
-        d1[2 * x] = at == 2 ? g : 0.0f;
-        d1[2 * x + 1] = at == 3 ? g : 0.0f;
+        const int e0 = a0[2 * x] == m, e1 = !e0 & (a0[2 * x + 1] == m);
+        const int e2 = !(e0 | e1) & (a1[2 * x] == m), e3 = !(e0 | e1 | e2) & (a1[2 * x + 1] == m);
+        d0[2 * x] = e0 ? g : 0.0f;
+        d0[2 * x + 1] = e1 ? g : 0.0f;
+        d1[2 * x] = e2 ? g : 0.0f;
+        d1[2 * x + 1] = e3 ? g : 0.0f;
       }
       if (w & 1) d0[w - 1] = d1[w - 1] = 0.0f;
     }

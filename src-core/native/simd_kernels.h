@@ -4,7 +4,11 @@
  *   VADD VSUB VMUL VDIV VMAX VMIN VSQRT VABS; VFMA(a, b, c) = a * b + c; VHSUM(v) -> float;
  *   VSEL_GT(x, y, a, b) = x > y ? a : b lane-wise; VROUND(x) to nearest integer; VEXP2I(n) = 2^n for
  *   integral n in [-126, 127]; tile sizes NN_MR, NN_NR (vectors), NT_MR, NT_NR; SIMD_NAME, SIMD_TABLE.
- * Every vector loop ends with a scalar tail (no reads or writes past `size`). */
+ *   CONV_MR, CONV_NR (conv_nn tiles).
+ * Every vector loop ends with a scalar tail (no reads or writes past `size`). Each ISA file includes
+ * this once, so every kernel here and in simd_gemm.h / simd_conv.h has one plain name (static in
+ * each ISA's translation unit): grep finds its body. The scalar kernels (kernels_generic.c) are
+ * tuned C, not the definition: the definition is the TypeScript reference (src-core/kernels). */
 #include <math.h>
 
 #include "kernels.h"
@@ -12,121 +16,7 @@
 #define ALWAYS_INLINE __attribute__((always_inline))
 #define UNROLL _Pragma("GCC unroll 16")
 
-#define SFX f32
-#define BT float
-#define BPTR Bf
-#define LOADB(p) VLOAD(p)
 #include "simd_gemm.h"
-#undef SFX
-#undef BT
-#undef BPTR
-#undef LOADB
-
-#define SFX u8
-#define BT uint8_t
-#define BPTR Bu
-#define LOADB(p) VLOAD_U8(p)
-#include "simd_gemm.h"
-#undef SFX
-#undef BT
-#undef BPTR
-#undef LOADB
-
-/* Convolution GEMMs (kernels.h, catnet_conv_gemm_args; conv.c): row r of B starts at B + brow[r].
- * conv_nn tiles are CONV_MR rows x CONV_NR vectors, like the nn GEMM tiles but with B's row pointer
- * read from the table; conv_nt tiles are the nt GEMM's NT_MR x NT_NR dot products. */
-static inline ALWAYS_INLINE void conv_nn_tile(const int mr, const int nv, const catnet_conv_gemm_args *g, size_t i,
-                                              size_t j) {
-  vf acc[CONV_MR][CONV_NR];
-  UNROLL for (int r = 0; r < mr; r++) UNROLL for (int v = 0; v < nv; v++) acc[r][v] = VZERO();
-  const size_t lda = g->lda, K = g->K;
-  const float *a = g->A + i * lda;
-  const float *B = g->B + j;
-  for (size_t k = 0; k < K; k++) {
-    const float *b = B + g->brow[k];
-    vf bv[CONV_NR];
-    UNROLL for (int v = 0; v < nv; v++) bv[v] = VLOAD(b + v * VL);
-    UNROLL for (int r = 0; r < mr; r++) {
-      const vf av = VSET1(a[r * lda + k]);
-      UNROLL for (int v = 0; v < nv; v++) acc[r][v] = VFMA(av, bv[v], acc[r][v]);
-    }
-  }
-  UNROLL for (int r = 0; r < mr; r++) {
-    float *c = g->C + (i + r) * g->ldc + j;
-    UNROLL for (int v = 0; v < nv; v++) VSTORE(c + v * VL, g->beta == 0.0f ? acc[r][v] : VADD(acc[r][v], VLOAD(c + v * VL)));
-  }
-}
-
-static inline ALWAYS_INLINE void conv_nn_rows(const int nv, const catnet_conv_gemm_args *g, size_t i0, size_t i1,
-                                              size_t j) {
-  size_t i = i0;
-  for (; i + CONV_MR <= i1; i += CONV_MR) conv_nn_tile(CONV_MR, nv, g, i, j);
-#if CONV_MR > 4
-  if (i + 4 <= i1) conv_nn_tile(4, nv, g, i, j), i += 4;
-#endif
-  if (i + 2 <= i1) conv_nn_tile(2, nv, g, i, j), i += 2;
-  if (i < i1) conv_nn_tile(1, nv, g, i, j);
-}
-
-static void conv_nn(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
-  size_t j = j0;
-  for (; j + CONV_NR * VL <= j1; j += CONV_NR * VL) conv_nn_rows(CONV_NR, g, i0, i1, j);
-  for (; j + VL <= j1; j += VL) conv_nn_rows(1, g, i0, i1, j);
-  for (size_t i = i0; i < i1 && j < j1; i++) {
-    for (size_t jj = j; jj < j1; jj++) {
-      float sum = 0.0f;
-      for (size_t k = 0; k < g->K; k++) sum += g->A[i * g->lda + k] * g->B[g->brow[k] + jj];
-      float *c = g->C + i * g->ldc + jj;
-      *c = g->beta == 0.0f ? sum : sum + *c;
-    }
-  }
-}
-
-static inline ALWAYS_INLINE void conv_nt_tile(const int mr, const int nc, const catnet_conv_gemm_args *g, size_t i,
-                                              size_t j) {
-  vf acc[NT_MR][NT_NR];
-  UNROLL for (int r = 0; r < mr; r++) UNROLL for (int c = 0; c < nc; c++) acc[r][c] = VZERO();
-  const size_t K = g->K, lda = g->lda;
-  const float *a = g->A + i * lda;
-  const float *b[NT_NR];
-  UNROLL for (int c = 0; c < nc; c++) b[c] = g->B + g->brow[j + c];
-  size_t k = 0;
-  for (; k + VL <= K; k += VL) {
-    vf bv[NT_NR];
-    UNROLL for (int c = 0; c < nc; c++) bv[c] = VLOAD(b[c] + k);
-    UNROLL for (int r = 0; r < mr; r++) {
-      const vf av = VLOAD(a + r * lda + k);
-      UNROLL for (int c = 0; c < nc; c++) acc[r][c] = VFMA(av, bv[c], acc[r][c]);
-    }
-  }
-  UNROLL for (int r = 0; r < mr; r++) {
-    UNROLL for (int c = 0; c < nc; c++) {
-      float sum = VHSUM(acc[r][c]);
-      for (size_t kk = k; kk < K; kk++) sum += a[r * lda + kk] * b[c][kk];
-      float *out = g->C + (i + r) * g->ldc + j + c;
-      *out = g->beta == 0.0f ? sum : sum + *out;
-    }
-  }
-}
-
-static inline ALWAYS_INLINE void conv_nt_cols(const int mr, const catnet_conv_gemm_args *g, size_t i, size_t j0,
-                                              size_t j1) {
-  size_t j = j0;
-  for (; j + NT_NR <= j1; j += NT_NR) conv_nt_tile(mr, NT_NR, g, i, j);
-  for (; j < j1; j++) conv_nt_tile(mr, 1, g, i, j);
-}
-
-static void conv_nt(const catnet_conv_gemm_args *g, size_t i0, size_t i1, size_t j0, size_t j1) {
-  size_t i = i0;
-  for (; i + NT_MR <= i1; i += NT_MR) conv_nt_cols(NT_MR, g, i, j0, j1);
-#if NT_MR > 4
-  if (i + 4 <= i1) conv_nt_cols(4, g, i, j0, j1), i += 4;
-#endif
-#if NT_MR > 2
-  if (i + 2 <= i1) conv_nt_cols(2, g, i, j0, j1), i += 2;
-#endif
-  if (i < i1) conv_nt_cols(1, g, i, j0, j1);
-}
 
 /* e^x for x <= 0 (Cephes expf: x = n ln2 + r, |r| <= ln2 / 2, degree-6 polynomial, about 1 ulp);
  * clamped below at -87.3 so 2^n stays a normal number. */
@@ -182,6 +72,8 @@ static inline ALWAYS_INLINE vf vactivate(const int kind, vf z) {
       return z;
   }
 }
+
+#include "simd_conv.h"
 
 static inline ALWAYS_INLINE void bias_activation_rows(const int kind, float *Z, float *A, const float *b, size_t m,
                                                       size_t r0, size_t r1) {
@@ -319,8 +211,6 @@ const catnet_isa SIMD_TABLE = {
     .gemm_nt_f32 = gemm_nt_f32,
     .gemm_nn_u8 = gemm_nn_u8,
     .gemm_nt_u8 = gemm_nt_u8,
-    .conv_mr = CONV_MR,
-    .conv_nc = CONV_NR * VL,
     .conv_nn = conv_nn,
     .conv_nt = conv_nt,
     .bias_activation = bias_activation,

@@ -21,6 +21,7 @@ import { Dense } from './layers/dense.js';
 import { Flatten } from './layers/flatten.js';
 import { type BackwardStep, type Layer, type LayerInput, type Shape, size } from './layers/layer.js';
 import { Pool } from './layers/pool.js';
+import { backwardBufferFloats } from './memory.js';
 import type { NetworkConfig, Parameters } from './model.js';
 import { parameterLayout, parameterViews } from './parameters.js';
 import { IMAGE_SHAPE, layerSummary } from './shapes.js';
@@ -64,6 +65,7 @@ export class Network {
   private readonly output: Dense;
   /** Floats in each backward buffer: the largest per-example dA (and the image, for a conv body) x maxBatch. */
   private readonly scratchSize: number;
+  private readonly cacheBytes: number;
   private dZbuf: Float32Array | null = null;
   private dAbuf: Float32Array | null = null;
   private readonly step: BackwardStep = { lambda: 0, weights: true, input: true };
@@ -115,9 +117,14 @@ export class Network {
     const g = parameterViews(this.gradSlab, config, image);
     this.grads = { dW: g.W, db: g.b };
     if (g.convW) Object.assign(this.grads, { dConvW: g.convW, dConvB: g.convB });
-    let largest = Math.max(...layers.map((layer) => size(layer.outShape)));
-    if (features.length) largest = Math.max(largest, size(image));
-    this.scratchSize = largest * maxBatch;
+    this.scratchSize = backwardBufferFloats(config, maxBatch, image);
+    this.cacheBytes = caches.data.byteLength;
+  }
+
+  /** Bytes this network has allocated so far, by purpose (the backward buffers once backward has run). */
+  memoryBytes(): { params: number; grads: number; caches: number; backward: number } {
+    const backward = (this.dZbuf?.byteLength ?? 0) + (this.dAbuf?.byteLength ?? 0);
+    return { params: this.paramSlab.byteLength, grads: this.gradSlab.byteLength, caches: this.cacheBytes, backward };
   }
 
   /** Copies parameters in (shapes must match the config). */

@@ -23,10 +23,14 @@ export interface LayerSummary {
   activation?: Activation;
 }
 
+/** A feature layer in the layers text: "p", "c16", "c16k5". */
+export function featureText(spec: FeatureSpec): string {
+  return spec.kind === 'pool' ? 'p' : `c${spec.filters}${spec.size === 3 ? '' : `k${spec.size}`}`;
+}
+
 /** The item of the layers text a feature came from: "layer item 3 (p)". */
 export function featureItem(spec: FeatureSpec, index: number): string {
-  const text = spec.kind === 'pool' ? 'p' : `c${spec.filters}${spec.size === 3 ? '' : `k${spec.size}`}`;
-  return `layer item ${index + 1} (${text})`;
+  return `layer item ${index + 1} (${featureText(spec)})`;
 }
 
 /** The (c, h, w) after each feature layer; throws naming the item when a pool has nothing to halve. */

@@ -72,14 +72,12 @@ export class ConvBody {
       if (got?.join(',') !== want.join(','))
         throw unsupported(where, `${name} [${got ?? 'absent'}] is not supported; catnet convolutions use [${want}].`);
     };
+    checkAutoPad(node, where);
     expect('kernel_shape', [k, k], [k, k]);
     expect('strides', [1, 1], [1, 1]);
     expect('dilations', [1, 1], [1, 1]);
     expect('pads', [p, p, p, p], [0, 0, 0, 0]);
     if ((intAttribute(node, 'group') ?? 1) !== 1) throw unsupported(where, 'grouped convolutions are not supported.');
-    const autoPad = stringAttribute(node, 'auto_pad') ?? 'NOTSET';
-    if (autoPad !== 'NOTSET')
-      throw unsupported(where, `auto_pad "${autoPad.slice(0, 40)}" is not supported; write explicit pads.`);
     const next = nextShape(this.shape, { kind: 'conv', filters, size: k, activation: 'relu' });
     this.macs += convMacs(this.shape, filters, k);
     this.checkCost(next, where);
@@ -119,13 +117,12 @@ export class ConvBody {
           `${name} [${got ?? 'absent'}] is not supported; catnet pools 2x2 with stride 2 ([${want}]).`,
         );
     };
+    checkAutoPad(node, where);
     expect('kernel_shape', [2, 2], undefined);
     expect('strides', [2, 2], [1, 1]);
     expect('pads', [0, 0, 0, 0], [0, 0, 0, 0]);
     expect('dilations', [1, 1], [1, 1]);
     if ((intAttribute(node, 'ceil_mode') ?? 0) !== 0) throw unsupported(where, 'ceil_mode 1 is not supported.');
-    const autoPad = stringAttribute(node, 'auto_pad') ?? 'NOTSET';
-    if (autoPad !== 'NOTSET') throw unsupported(where, `auto_pad "${autoPad.slice(0, 40)}" is not supported.`);
     if (this.shape.h < 2 || this.shape.w < 2)
       throw unsupported(where, `a ${this.shape.h}x${this.shape.w} map cannot be pooled 2x2.`);
     this.features.push({ kind: 'pool' });
@@ -149,4 +146,11 @@ export class ConvBody {
         `${where}: the convolutions need more than ${MAX_BODY_MACS} multiply-adds per image; not a model catnet runs.`,
       );
   }
+}
+
+/** auto_pad other than NOTSET (the default) means padding computed by the runtime: refused, pads must be explicit. */
+function checkAutoPad(node: Node, where: string): void {
+  const autoPad = stringAttribute(node, 'auto_pad') ?? 'NOTSET';
+  if (autoPad !== 'NOTSET')
+    throw unsupported(where, `auto_pad "${autoPad.slice(0, 40)}" is not supported; write explicit pads.`);
 }

@@ -6,6 +6,7 @@
 import { ModelRejected } from './model-error.js';
 import { type OnnxTypes, onnx } from './schema.js';
 import { checkSelfContained } from './tensors.js';
+import { scanOnnxWire } from './wire-scan.js';
 
 /** Largest .onnx catnet reads: 256 MiB (a [12288, 4096, ...] network is about 200 MB). */
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
@@ -46,6 +47,8 @@ export function parseOnnx(bytes: Uint8Array, file: string): OnnxTypes.ModelProto
   if (bytes.length === 0) throw new Error(`${file} is empty; it is not an ONNX model.`);
   if (bytes.length > MAX_MODEL_BYTES)
     throw new Error(`${file} is ${bytes.length} bytes; catnet opens models up to ${MAX_MODEL_BYTES} bytes.`);
+  // Counted on the wire first: decoding a hostile file allocates far more than its size.
+  scanOnnxWire(bytes, file);
   let model: OnnxTypes.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);

@@ -5,12 +5,8 @@
 import { IMAGE_CHANNELS } from '../image-format.js';
 import type { Activation, FeatureSpec, NetworkConfig } from '../nn/model.js';
 import { TrainError } from './errors.js';
+import { featuresText, layersText } from './network-choice.js';
 import type { InitialModel } from './options.js';
-
-/** "c16,p,c32,p" (k = 3 implied, as the layers text writes it). */
-export function featuresText(features: readonly FeatureSpec[]): string {
-  return features.map((f) => (f.kind === 'pool' ? 'p' : `c${f.filters}${f.size === 3 ? '' : `k${f.size}`}`)).join(',');
-}
 
 /** g of every layer but the output: the conv layers', then the hidden dense layers'. */
 function hiddenActivations(config: NetworkConfig): Activation[] {
@@ -51,13 +47,6 @@ function checkFinite(name: string, a: Float32Array): void {
   if (i >= 0) throw fail(`the model to continue from has ${name}[${i}] = ${a[i]}`);
 }
 
-/** The text that requests `config`'s network: "20,7,5", "" or "c16,p,c32,p,64". */
-function layersOf(config: NetworkConfig): string {
-  return [...(config.features?.length ? [featuresText(config.features)] : []), ...config.layerDims.slice(1, -1)].join(
-    ',',
-  );
-}
-
 function mismatch(config: NetworkConfig, requested: NetworkConfig): TrainError {
   const hidden = hiddenActivations(config);
   if (new Set(hidden).size > 1)
@@ -65,7 +54,7 @@ function mismatch(config: NetworkConfig, requested: NetworkConfig): TrainError {
       `the model to continue from is ${describeNetwork(config)}, with different hidden ` +
         `activations; catnet trains networks with one hidden activation, so it cannot continue this model (the requested network is ${describeNetwork(requested)})`,
     );
-  const layers = layersOf(config);
+  const layers = layersText(config);
   const g = hidden[0];
   const hasHidden = layers !== '';
   const what = config.features?.length ? 'layers' : 'hidden layers';

@@ -14,8 +14,9 @@ import { asTrainError } from './errors.js';
 import { gatherTrainingData } from './gather.js';
 import { checkInitialModel } from './initial-model.js';
 import { TrainingLoop } from './loop.js';
+import { checkTrainingMemory, defaultMemoryBudget } from './memory-budget.js';
 import { accuracy } from './metrics.js';
-import { requestedNetwork } from './network-choice.js';
+import { inputShape, layersText, requestedNetwork } from './network-choice.js';
 import { createOptimizer } from './optimizers.js';
 import type { TrainOptions } from './options.js';
 import { type ResolvedOptions, resolveOptions } from './resolve.js';
@@ -32,6 +33,23 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
   const config = requestedNetwork(options, n_x);
   const initial = options.initialModel;
   if (initial) checkInitialModel(initial, config);
+  const image = inputShape(n_x);
+  const mTrain = data.m - (o.validationFraction > 0 ? Math.round(o.validationFraction * data.m) : 0);
+  checkTrainingMemory(
+    {
+      config,
+      image,
+      n_x,
+      m: mTrain,
+      mAll: data.m,
+      batch: o.batchSize === 0 || o.batchSize >= mTrain ? mTrain : o.batchSize,
+      optimizer: o.optimizer,
+      validation: o.validationFraction > 0,
+      earlyStopping: o.patience > 0,
+      augment: isAugmenting(o.augment),
+    },
+    options.memoryLimitBytes ?? defaultMemoryBudget(),
+  );
   let split: ReturnType<typeof splitValidation>;
   try {
     split = splitValidation({ X: data.X, Y: data.Y, m: data.m }, n_x, o.validationFraction, o.seed);
@@ -42,12 +60,12 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
   const B = o.batchSize === 0 || o.batchSize >= m ? m : o.batchSize;
   let net: Network;
   try {
-    net = new Network(config, B, kernels);
+    net = new Network(config, B, kernels, image);
   } catch (error) {
     throw asTrainError(error, 'bad-layers');
   }
   if (initial) net.setParameters(initial.params);
-  else initializeParameters(net.params, config.layerDims, o.init, o.seed);
+  else initializeParameters(net.params, config, o.init, o.seed);
   const optimizer = createOptimizer(o.optimizer, net.paramSlab.length, kernels, o);
 
   const loop = new TrainingLoop({
@@ -134,6 +152,7 @@ function hyperparameters(
 ): Record<string, string | number | boolean> {
   return {
     layers: config.layerDims.join(','),
+    layersText: layersText(config),
     activation: o.activation,
     init: continued ? 'continued from given parameters' : o.init,
     learningRate: o.learningRate,
@@ -144,7 +163,7 @@ function hyperparameters(
     validationFraction: o.validationFraction,
     decayRate: o.decayRate,
     seed: o.seed,
-    ...(isAugmenting(o.augment) ? { augment: formatAugmentation(o.augment) } : {}),
+    augment: formatAugmentation(o.augment),
     backend: `${kernels.info.backend}/${kernels.info.isa}`,
   };
 }

@@ -11,6 +11,7 @@ import { exportOnnx } from '../../src-core/onnx/export.js';
 import { loadModelFile, saveModel } from '../../src-core/onnx/model-file.js';
 import { verifyOnnx } from '../../src-core/onnx/verify.js';
 import type { ExportResult, ModelInfo } from '../contract.js';
+import { exportTarget } from './export-target.js';
 import { requireFullPath } from './full-path.js';
 
 export const LAST_MODEL_FILE = 'last-model.onnx';
@@ -98,9 +99,7 @@ export class ModelKeeper {
 
   async exportTo(path: string, sample: { pixels: Uint8Array; m: number }): Promise<ExportResult> {
     const model = this.require();
-    requireOnnxPath(path);
-    const target = path.toLowerCase().endsWith('.onnx') ? path : `${path}.onnx`;
-    return saveModel(target, model, sample.pixels, sample.m);
+    return saveModel(await exportTarget(path), model, sample.pixels, sample.m);
   }
 
   async open(path: string): Promise<Model> {

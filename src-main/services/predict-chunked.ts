@@ -3,8 +3,10 @@
 // keep flowing while thousands of images are scored (evaluation, image lists).
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { chunks } from '../../src-core/nn/chunks.js';
+import { predictionChunk } from '../../src-core/nn/memory.js';
 import type { Model } from '../../src-core/nn/model.js';
-import { predictProbabilities } from '../../src-core/nn/predict.js';
+import { Predictor } from '../../src-core/nn/predict.js';
 
 /** Images per chunk: a few milliseconds of work for the course's networks with native kernels. */
 export const PREDICT_CHUNK = 128;
@@ -19,11 +21,13 @@ export async function predictChunked(
   pixels: Uint8Array | readonly Uint8Array[],
   m: number,
 ): Promise<Float32Array> {
-  const n_x = model.config.layerDims[0]!;
   const out = new Float32Array(m);
-  const chunk = Array.isArray(pixels) ? new Uint8Array(Math.min(PREDICT_CHUNK, m) * n_x) : null;
-  for (let start = 0; start < m; start += PREDICT_CHUNK) {
-    const rows = Math.min(PREDICT_CHUNK, m - start);
+  if (m === 0) return out;
+  const size = Math.min(PREDICT_CHUNK, predictionChunk(model.config), m); // a CNN's caches are larger
+  const predictor = new Predictor(model, size);
+  const n_x = predictor.inputSize;
+  const chunk = Array.isArray(pixels) ? new Uint8Array(size * n_x) : null;
+  for (const [start, rows] of chunks(m, size)) {
     let X: Uint8Array;
     if (chunk) {
       const vectors = pixels as readonly Uint8Array[];
@@ -32,7 +36,7 @@ export async function predictChunked(
     } else {
       X = (pixels as Uint8Array).subarray(start * n_x, (start + rows) * n_x);
     }
-    out.set(predictProbabilities(model, X, rows), start);
+    predictor.predictInto(X, rows, out.subarray(start, start + rows));
     if (start + rows < m) await nextTurn();
   }
   return out;

@@ -17,7 +17,7 @@ import type {
   TrainResult,
 } from '../../src-core/train/options.js';
 import { TrainingWorker } from '../../src-core/train/trainer.js';
-import type { AppEvent, TrainingRunSummary, TrainSettings } from '../contract.js';
+import { type AppEvent, splitOfRole, type TrainingRunSummary, type TrainSettings } from '../contract.js';
 import { examplesOf } from './evaluation.js';
 import { type LibraryImage, labelOf } from './library.js';
 
@@ -135,8 +135,8 @@ export class TrainingService {
     if (this.running)
       throw new TrainError('worker-busy', 'Training is already running: stop it first, or wait for it to finish');
     const images = this.host.images();
-    const train = images.filter((i) => i.role.startsWith('train-'));
-    const test = images.filter((i) => i.role.startsWith('test-'));
+    const train = images.filter((i) => splitOfRole(i.role) === 'train');
+    const test = images.filter((i) => splitOfRole(i.role) === 'test');
     const positives = train.filter((i) => i.role === 'train-positive').length;
     const [positive, negative] = this.host.classNames();
     if (positives === 0 || positives === train.length)

@@ -2,6 +2,7 @@
 // and one state object per section. Back-end events are dispatched here, exhaustively, once.
 
 import type { AppEvent, CatnetApi, EngineInfo, ProjectState, Role } from '../../src-main/contract.js';
+import { BatchState } from './batch.svelte.js';
 import { ClassifyState } from './classify.svelte.js';
 import { DataState, ROLES } from './data.svelte.js';
 import { errorMessage, type Run } from './errors.js';
@@ -25,6 +26,7 @@ export class AppState {
   readonly training: TrainingState;
   readonly evaluation: EvaluationState;
   readonly classify: ClassifyState;
+  readonly batch: BatchState;
   readonly modelFile: ModelFileState;
   readonly learned: LearnedState;
 
@@ -32,12 +34,13 @@ export class AppState {
   readonly browserMode = $derived(this.engine?.transport !== 'electron');
 
   constructor(readonly api: CatnetApi) {
-    this.thumbs = new ThumbnailCache(api);
+    this.thumbs = new ThumbnailCache((ids) => api.thumbnails(ids));
     this.data = new DataState(this);
     const run: Run = (what, call) => this.run(what, call);
     this.training = new TrainingState(api, run, () => this.project?.model != null);
     this.evaluation = new EvaluationState(api, run);
-    this.classify = new ClassifyState(this);
+    this.classify = new ClassifyState(api);
+    this.batch = new BatchState(api);
     this.modelFile = new ModelFileState(api, run, () => this.modelOpened());
     this.learned = new LearnedState(api);
   }
@@ -79,6 +82,9 @@ export class AppState {
       case 'train-error':
         this.training.onError(event.code, event.message, event.keptModel);
         return;
+      case 'batch-progress':
+        this.batch.onProgress(event);
+        return;
       case 'project':
         this.setProject(event.project);
         return;
@@ -116,6 +122,7 @@ export class AppState {
     this.training.reset();
     this.evaluation.reset();
     this.classify.reset();
+    this.batch.reset();
     this.modelFile.reset();
     this.learned.reset();
     this.setProject(project, { replaceSettings: true });

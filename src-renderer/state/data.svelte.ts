@@ -3,7 +3,9 @@
 
 import { type AppEvent, type FolderImportReport, Role } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
+import type { PickedGroup } from './dropped-files.js';
 import { ImageGridState } from './image-grid.svelte.js';
+import { type UploadProgress, uploadGroup } from './upload.js';
 
 type ImportProgress = Extract<AppEvent, { type: 'import-progress' }>;
 
@@ -14,6 +16,9 @@ export class DataState {
   reports = $state.raw<FolderImportReport[]>([]);
   progress = $state<Partial<Record<Role, ImportProgress>>>({});
   busy = $state<Partial<Record<Role, boolean>>>({});
+  /** A folder being sent from the browser, per role (then the import's progress takes over). */
+  uploading = $state<Partial<Record<Role, UploadProgress & { name: string }>>>({});
+  #uploads: Partial<Record<Role, AbortController>> = {};
   demoBusy = $state(false);
   #pendingNames: [string, string] | null = null;
   readonly grids: Record<Role, ImageGridState>;
@@ -47,6 +52,39 @@ export class DataState {
       this.busy[role] = false;
       delete this.progress[role];
     }
+  }
+
+  /** Browser mode: uploads a picked folder (or loose files) and imports it like a folder on disk. */
+  async uploadFolder(role: Role, group: PickedGroup): Promise<boolean> {
+    if (this.busy[role]) return false;
+    const controller = new AbortController();
+    this.#uploads[role] = controller;
+    this.busy[role] = true;
+    try {
+      const report = await this.app.run(`Uploading '${group.name}'`, async () => {
+        const id = await uploadGroup(this.app.api, group, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            this.uploading[role] = { ...p, name: group.name };
+          },
+        });
+        delete this.uploading[role];
+        return this.app.api.addUploadedFolder(role, id);
+      });
+      if (report) this.onImportDone(report);
+      await this.app.refreshProject();
+      return report !== undefined;
+    } finally {
+      delete this.#uploads[role];
+      delete this.uploading[role];
+      this.busy[role] = false;
+      delete this.progress[role];
+    }
+  }
+
+  /** Stops an upload in progress (what arrived is deleted; nothing is imported). */
+  cancelUpload(role: Role): void {
+    this.#uploads[role]?.abort();
   }
 
   async removeFolder(role: Role, path: string): Promise<void> {

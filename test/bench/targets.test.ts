@@ -2,7 +2,7 @@
 // figure reported as not measured with the reason.
 
 import { describe, expect, it } from 'vitest';
-import { evaluateTargets, pick, ratio } from '../../bench/targets.js';
+import { evaluateTargets, peerBlas, pick, ratio } from '../../bench/targets.js';
 
 const kernels = (fwd: number, bwd: number) => ({
   native: {
@@ -27,13 +27,19 @@ function results(overrides: Record<string, unknown> = {}) {
     ingest: { same_files: { cold_images_per_s: 1300, cached_images_per_s: 50000 } },
     inference: { single_image_ms_median: 4.9, folder_images_per_s: 1170 },
     responsiveness: { training: { max_ms: 50 }, import: { max_ms: 51 } },
-    peers: { torch: { ms_per_iteration: 2 }, pillow: { images_per_s: 1300 } },
+    peers: {
+      torch: {
+        ms_per_iteration: 2,
+        blas: [{ library: 'openblas', kernel: 'Cooperlake', path: '/usr/lib/libblas.so.3' }],
+      },
+      pillow: { images_per_s: 1300 },
+    },
     ...overrides,
   };
 }
 
 describe('evaluateTargets', () => {
-  it('applies each bound inclusively or strictly as the issue writes it', () => {
+  it('applies each bound inclusively or strictly as the target states it', () => {
     const { targets, ratios } = evaluateTargets(results(), 400);
     const met = Object.fromEntries(targets.map((t) => [t.id, t.met]));
     expect(met).toEqual({
@@ -71,6 +77,37 @@ describe('evaluateTargets', () => {
     expect(byId.gemm_workload_percent_of_peak.note).toMatch(/skipped: --quick/);
     expect(byId.ingest_vs_pillow.note).toMatch(/peers has no pillow.images_per_s/);
     expect(byId.inference_single_ms.met).toBe(true);
+  });
+
+  it('counts the PyTorch ratio only against an optimised BLAS, and says which BLAS it was', () => {
+    const reference = [{ library: 'unknown (no openblas symbols: possibly the reference netlib BLAS)', path: '/x' }];
+    const slow = evaluateTargets(results({ peers: { torch: { ms_per_iteration: 20, blas: reference } } }), 400);
+    const t = slow.targets.find((x) => x.id === 'train_vs_torch')!;
+    expect(t).toMatchObject({ measured: 0.05, met: false });
+    expect(t.note).toMatch(/^not counted: PyTorch ran on unknown \(no openblas symbols.*not an optimised BLAS/);
+    expect(slow.peerBlas.torch.optimised).toBe(false);
+
+    const fast = evaluateTargets(results(), 400).targets.find((x) => x.id === 'train_vs_torch')!;
+    expect(fast.met).toBe(true);
+    expect(fast.note).toBe('PyTorch ran on openblas (Cooperlake) at /usr/lib/libblas.so.3');
+
+    expect(peerBlas({ blas: [{ library: 'unknown: none' }], blas_build: 'mkl' })).toEqual({
+      library: 'mkl (linked into the peer)',
+      optimised: true,
+    });
+    expect(peerBlas({ blas: [{ library: 'openblas' }, { library: 'unknown (no openblas symbols)' }] }).optimised).toBe(
+      false,
+    );
+    expect(peerBlas(undefined)).toEqual({ library: 'unknown: the peer did not run', optimised: false });
+  });
+
+  it('without an FMA peak the percent-of-peak targets are not measured, and say so', () => {
+    const byId = Object.fromEntries(evaluateTargets(results(), Number.NaN).targets.map((t) => [t.id, t]));
+    for (const id of ['train_course_percent_of_peak', 'gemm_workload_percent_of_peak']) {
+      expect(byId[id]).toMatchObject({ met: false, measured: null });
+      expect(byId[id].note).toMatch(/no FMA peak/);
+    }
+    expect(byId.train_course_ms.met).toBe(true);
   });
 
   it('pick and ratio pass reasons through', () => {

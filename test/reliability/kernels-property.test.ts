@@ -4,31 +4,18 @@
 // the arrays are refused by the wrapper before native code runs.
 
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Kernels } from '../../src-core/kernels/kernels.js';
-import { nativeInfo, nativeKernels, setNativeIsa, setNativeThreads } from '../../src-core/kernels/native.js';
+import { describe, expect, it } from 'vitest';
+import { setNativeIsa, setNativeThreads } from '../../src-core/kernels/native.js';
 import { referenceKernels } from '../../src-core/kernels/reference.js';
 import { ACTIVATIONS } from '../../src-core/nn/model.js';
 import '../helpers/fuzz-seed.js';
+import { expectClose, nativeUnderTest, seeded } from '../helpers/native-kernels.js';
 
 const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 150);
 const GUARD = 1234.5;
 
-let native: Kernels | undefined;
-try {
-  native = nativeKernels();
-} catch (error) {
-  console.warn(`kernel property tests skipped: the native addon is not built (${(error as Error).message})`);
-}
+const { native, isas } = nativeUnderTest('kernel property tests');
 const ref = referenceKernels();
-const isas = native ? (nativeInfo().supported.split(',') as ('avx512' | 'avx2' | 'neon' | 'scalar')[]) : [];
-const initial = native ? { isa: nativeInfo().isa, threads: nativeInfo().threads } : null;
-afterAll(() => {
-  if (initial) {
-    setNativeIsa(initial.isa as 'scalar');
-    setNativeThreads(initial.threads);
-  }
-});
 
 /** A view of `values` at `offset` inside a buffer whose other elements are GUARD. */
 function view(values: ArrayLike<number>, offset: number): { v: Float32Array; all: Float32Array } {
@@ -74,13 +61,7 @@ describe.skipIf(!native)('native kernels = reference on random inputs', () => {
     fc.assert(
       fc.property(setup, shape, (s, g) => {
         const kn = use(s);
-        let x = g.seed || 1;
-        const r = () => {
-          x ^= x << 13;
-          x ^= x >>> 17;
-          x ^= x << 5;
-          return (x >>> 0) / 2 ** 32;
-        };
+        const r = seeded(g.seed);
         const A = Float32Array.from({ length: g.M * g.K }, () => r() * 2 - 1);
         const Bf = Float32Array.from({ length: g.K * g.N }, () => r() * 2 - 1);
         const Bu = Uint8Array.from({ length: g.K * g.N }, () => Math.floor(r() * 256));
@@ -98,11 +79,8 @@ describe.skipIf(!native)('native kernels = reference on random inputs', () => {
           ref.gemm(g.tA, g.tB, g.M, g.N, g.K, g.alpha, A, Bf, g.beta, want);
           ref.gemm(g.tA, g.tB, g.M, g.N, g.K, Math.abs(g.alpha), A.map(Math.abs), Bf.map(Math.abs), 0, mag);
         }
-        for (let i = 0; i < want.length; i++) {
-          const tol = 1e-6 + 2e-5 * (mag[i]! + Math.abs(g.beta * C0[i]!));
-          if (!(Math.abs(n.v[i]! - want[i]!) <= tol))
-            throw new Error(`element ${i}: native ${n.v[i]}, reference ${want[i]} (${JSON.stringify({ s, g })})`);
-        }
+        for (let i = 0; i < want.length; i++) mag[i] += Math.abs(g.beta * C0[i]!);
+        expectClose(`gemm ${JSON.stringify({ s, g })}`, n.v, want, 2e-5, 1e-6, mag);
         expect(guardsIntact(n.all, s.offset, want.length)).toBe(true);
       }),
       { numRuns: RUNS },
@@ -127,11 +105,8 @@ describe.skipIf(!native)('native kernels = reference on random inputs', () => {
       fc.property(setup, shape, (s, t) => {
         const kn = use(s);
         const size = t.n * t.m;
-        const close = (what: string, a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
-          for (let i = 0; i < b.length; i++)
-            if (!(Math.abs(a[i]! - b[i]!) <= tol * (1 + Math.abs(b[i]!))))
-              throw new Error(`${what} element ${i}: native ${a[i]}, reference ${b[i]} (${t.g}, n=${t.n}, m=${t.m})`);
-        };
+        const close = (what: string, a: ArrayLike<number>, b: ArrayLike<number>, tol: number) =>
+          expectClose(`${what} (${t.g}, n=${t.n}, m=${t.m})`, a, b, tol, tol);
         // Z += b, A = g(Z)
         const Zn = view(t.Z, s.offset);
         const An = view(new Float32Array(size), s.offset);
@@ -168,6 +143,55 @@ describe.skipIf(!native)('native kernels = reference on random inputs', () => {
         expect(guardsIntact(dbn.all, s.offset, t.n)).toBe(true);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('conv2d and max-pool: any small shape; nothing written outside the outputs', () => {
+    const shape = fc.record({
+      m: fc.integer({ min: 1, max: 3 }),
+      c_in: fc.integer({ min: 1, max: 5 }),
+      h: fc.integer({ min: 1, max: 9 }),
+      w: fc.integer({ min: 1, max: 9 }),
+      c_out: fc.integer({ min: 1, max: 9 }),
+      k: fc.constantFrom(1, 3, 5),
+      seed: fc.nat(),
+    });
+    fc.assert(
+      fc.property(setup, shape, (s, g) => {
+        const kn = use(s);
+        const c = { m: g.m, c_in: g.c_in, h: g.h, w: g.w, c_out: g.c_out, k: g.k };
+        const r = seeded(g.seed);
+        const values = (n: number) => Float32Array.from({ length: n }, () => r() * 2 - 1);
+        const [input, output, weights] = [
+          g.m * g.c_in * g.h * g.w,
+          g.m * g.c_out * g.h * g.w,
+          g.c_out * g.c_in * g.k ** 2,
+        ];
+        const [Aprev, W, b, dZ] = [values(input), values(weights), values(g.c_out), values(output)];
+        const what = JSON.stringify({ s, g });
+        const check = (name: string, run: (kk: typeof kn, out: Float32Array) => void, size: number, tol: number) => {
+          const n = view(new Float32Array(size), s.offset);
+          const want = new Float32Array(size);
+          run(kn, n.v);
+          run(ref, want);
+          expectClose(`${name} ${what}`, n.v, want, tol, tol);
+          expect(guardsIntact(n.all, s.offset, size), name).toBe(true);
+        };
+        check('conv2dForward', (kk, Z) => kk.conv2dForward('relu', Z, Z, Aprev, W, b, c), output, 1e-4);
+        check('conv2dBackwardData', (kk, dA) => kk.conv2dBackwardData(dA, dZ, W, c), input, 1e-4);
+        check(
+          'conv2dBackwardWeights',
+          (kk, dW) => kk.conv2dBackwardWeights(dW, new Float32Array(g.c_out), dZ, Aprev, 1 / g.m, c),
+          weights,
+          1e-4,
+        );
+        const pooled = g.m * g.c_out * Math.floor(g.h / 2) * Math.floor(g.w / 2);
+        const P = new Float32Array(pooled);
+        ref.maxPool2Forward(P, dZ, g.m * g.c_out, g.h, g.w);
+        check('maxPool2Forward', (kk, out) => kk.maxPool2Forward(out, dZ, g.m * g.c_out, g.h, g.w), pooled, 0);
+        check('maxPool2Backward', (kk, out) => kk.maxPool2Backward(out, P, dZ, P, g.m * g.c_out, g.h, g.w), output, 0);
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
     );
   });
 

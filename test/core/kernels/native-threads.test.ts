@@ -7,39 +7,10 @@ import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../../src-core/kernels/kernels.js';
 import { setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
-import { nativeUnderTest } from '../../helpers/native-kernels.js';
+import { bytes, expectClose, floats, nativeUnderTest, sameBits } from '../../helpers/native-kernels.js';
 
 const { native, isas, defaultIsa } = nativeUnderTest('native thread tests');
 const ref = referenceKernels();
-
-/** Deterministic values in [lo, hi) (xorshift32). */
-function floats(size: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0 || 1;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = lo + ((hi - lo) * (s >>> 0)) / 2 ** 32;
-  }
-  return out;
-}
-
-function bytes(size: number, seed: number): Uint8Array {
-  return Uint8Array.from(floats(size, seed, 0, 256), Math.floor);
-}
-
-function same(a: Float32Array, b: Float32Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
-
-/** |actual - expected| <= tol * (1 + |expected|) everywhere, naming the first element that is not. */
-function expectNear(what: string, actual: Float32Array, expected: Float32Array, tol: number): void {
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i]))))
-      throw new Error(`${what}: element ${i} is ${actual[i]}, reference ${expected[i]}`);
-  }
-}
 
 // Shapes and the split each takes with 2 threads (4 MiB of B at most for a row split):
 //   [20, 96, 4500]   u8 "nt": row split, 3 blocks of k, several column blocks (beta != 0 too)
@@ -87,12 +58,18 @@ describe.skipIf(!native)(
           const expected = expectedGemms(M, N, K);
           const one = gemms(native!, M, N, K);
           // float32 sums of K terms of size <= 1 against the reference's own float32 order
-          expectNear(`${isa} [${M}, ${N}, ${K}] 1 thread`, one, expected, 2e-6 * Math.max(K, 1));
+          expectClose(
+            `${isa} [${M}, ${N}, ${K}] 1 thread`,
+            one,
+            expected,
+            2e-6 * Math.max(K, 1),
+            2e-6 * Math.max(K, 1),
+          );
           for (const threads of [2, 3]) {
             setNativeThreads(threads);
             const got = gemms(native!, M, N, K);
-            if (!same(got, one)) {
-              expectNear(`${isa} [${M}, ${N}, ${K}] ${threads} threads`, got, one, 0);
+            if (!sameBits(got, one)) {
+              expectClose(`${isa} [${M}, ${N}, ${K}] ${threads} threads`, got, one, 0, 0);
             }
           }
         }
@@ -114,9 +91,9 @@ describe.skipIf(!native)(
       const p = floats(size, 4);
       ref.momentumStep(p, g, new Float32Array(0), 0.0075, 0, size);
       ref.axpy(p, g, 0.25, size);
-      expectNear('momentum + axpy', results[0], p, 1e-6);
-      expect(same(results[1], results[0])).toBe(true);
-      expect(same(results[2], results[0])).toBe(true);
+      expectClose('momentum + axpy', results[0], p, 1e-6, 1e-6);
+      expect(sameBits(results[1], results[0])).toBe(true);
+      expect(sameBits(results[2], results[0])).toBe(true);
     });
 
     it('calls with different numbers of parts back to back keep every result (2 and 3 threads)', () => {
@@ -137,8 +114,8 @@ describe.skipIf(!native)(
         }
         runs.push(W);
       }
-      expect(same(runs[1], runs[0])).toBe(true);
-      expect(same(runs[2], runs[0])).toBe(true);
+      expect(sameBits(runs[1], runs[0])).toBe(true);
+      expect(sameBits(runs[2], runs[0])).toBe(true);
     });
   },
 );

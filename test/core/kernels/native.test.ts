@@ -11,56 +11,16 @@ import { networkConfig } from '../../../src-core/nn/config.js';
 import { initializeParameters } from '../../../src-core/nn/init.js';
 import { ACTIVATIONS, type Activation } from '../../../src-core/nn/model.js';
 import { Network } from '../../../src-core/nn/network.js';
-import { nativeUnderTest } from '../../helpers/native-kernels.js';
+import { bytes as bytesAt, expectClose, floats as floatsAt, nativeUnderTest } from '../../helpers/native-kernels.js';
 
 const { native, isas, defaultIsa, defaultThreads } = nativeUnderTest('native kernels tests');
 const ref = referenceKernels();
 
-/** Deterministic xorshift32 stream in [0, 1). */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
-
-/** A Float32Array view of `size` values at an odd offset inside a larger buffer (tests unaligned access). */
-function floats(size: number, seed: number, lo = -1, hi = 1, offset = 3): Float32Array {
-  const r = rng(seed);
-  const buffer = new Float32Array(size + offset + 2).fill(Number.NaN);
-  const view = buffer.subarray(offset, offset + size);
-  for (let i = 0; i < size; i++) view[i] = lo + (hi - lo) * r();
-  return view;
-}
-
-function bytes(size: number, seed: number, offset = 5): Uint8Array {
-  const r = rng(seed);
-  const view = new Uint8Array(size + offset + 3).subarray(offset, offset + size);
-  for (let i = 0; i < size; i++) view[i] = Math.floor(256 * r());
-  return view;
-}
+/** Seeded values at an odd offset inside a NaN-filled buffer (unaligned views; nothing past them read). */
+const floats = (size: number, seed: number, lo = -1, hi = 1) => floatsAt(size, seed, lo, hi, 3);
+const bytes = (size: number, seed: number) => bytesAt(size, seed, 5);
 
 const abs = (x: Float32Array) => x.map(Math.abs);
-
-/** |actual - expected| <= atol + rtol * scale[i] everywhere, naming the first element that is not. */
-function expectClose(
-  what: string,
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  rtol: number,
-  atol: number,
-  scale: ArrayLike<number> = expected,
-): void {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= atol + rtol * Math.abs(scale[i])))
-      throw new Error(`${what}: element ${i} is ${actual[i]}, reference ${expected[i]} (|diff| ${err})`);
-  }
-}
 
 const GEMM_SHAPES: [number, number, number][] = [
   [1, 1, 1],

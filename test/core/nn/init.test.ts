@@ -1,9 +1,12 @@
 // Seeded randomness against NumPy's published numbers (np.random.seed(s), values printed by NumPy
 // 1.24), and initialisation scales against their definitions.
 import { describe, expect, it } from 'vitest';
-import { initializeParameters, initScale } from '../../../src-core/nn/init.js';
+import { referenceKernels } from '../../../src-core/kernels/reference.js';
+import { convInitScale, initializeParameters, initScale } from '../../../src-core/nn/init.js';
 import type { Parameters } from '../../../src-core/nn/model.js';
-import { Random } from '../../../src-core/nn/random.js';
+import { Network } from '../../../src-core/nn/network.js';
+import { mulberry32, Random, shuffleInPlace } from '../../../src-core/nn/random.js';
+import { parseLayers } from '../../../src-core/nn/spec.js';
 
 function zeroParams(dims: number[]): Parameters {
   const W: Float32Array[] = [];
@@ -35,6 +38,19 @@ describe('Random (NumPy MT19937 legacy)', () => {
     const b = new Random(6).shuffle(Uint32Array.from({ length: 50 }, (_, i) => i));
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect([...a]).not.toEqual([...b]);
+  });
+
+  it('one shuffle: Random.shuffle is shuffleInPlace drawing with below; mulberry32 is seeded and uniform', () => {
+    const a = new Random(4).shuffle([0, 1, 2, 3, 4, 5, 6, 7]);
+    const r = new Random(4);
+    expect(shuffleInPlace([0, 1, 2, 3, 4, 5, 6, 7], (n) => r.below(n))).toEqual(a);
+    const u = mulberry32(9);
+    const v = mulberry32(9);
+    const draws = Array.from({ length: 4000 }, () => u());
+    expect(draws.slice(0, 5)).toEqual(Array.from({ length: 5 }, () => v()));
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...draws)).toBeLessThan(1);
+    expect(draws.reduce((s, x) => s + x, 0) / draws.length).toBeCloseTo(0.5, 1);
   });
 
   it('rejects bad seeds', () => {
@@ -82,5 +98,36 @@ describe('initializeParameters', () => {
 
   it('rejects an unknown method', () => {
     expect(() => initializeParameters(zeroParams([3, 1]), [3, 1], 'bogus' as never, 1)).toThrow(/bogus/);
+  });
+});
+
+describe('initializeParameters with a convolutional body', () => {
+  const config = parseLayers('c32k5,p,c16,8', 'relu');
+
+  it('conv W is He: randn * sqrt(2 / (c_in k k)), b = 0, drawn first from the one generator, then the dense layers', () => {
+    const net = new Network(config, 1, referenceKernels());
+    initializeParameters(net.params, config, 'course', 3);
+    const [W1, W2] = net.params.convW!;
+    const rms = (W: Float32Array) => Math.sqrt(W.reduce((s, w) => s + w * w, 0) / W.length);
+    expect(rms(W1)).toBeCloseTo(Math.sqrt(2 / (3 * 25)), 2); // 2400 draws
+    expect(rms(W2)).toBeCloseTo(Math.sqrt(2 / (32 * 9)), 2); // 4608 draws
+    expect(net.params.convB!.every((b) => b.every((v) => v === 0))).toBe(true);
+    // The same stream, drawn in slab order: conv 1, conv 2, then the course's scaling for W[1], W[2].
+    const r = new Random(3);
+    expect(W1[0]).toBeCloseTo(r.randn() * Math.sqrt(2 / 75), 6);
+    for (let i = 1; i < W1.length; i++) r.randn();
+    for (let i = 0; i < W2.length; i++) r.randn();
+    expect(net.params.W[0][0]).toBeCloseTo(r.randn() / Math.sqrt(config.layerDims[0]), 7);
+  });
+
+  it('xavier scales conv layers by sqrt(1 / fan_in); conv weights depend on the seed', () => {
+    expect(convInitScale('xavier', 4)).toBeCloseTo(0.5, 12);
+    expect(convInitScale('zeros', 8)).toBeCloseTo(0.5, 12);
+    const a = new Network(config, 1, referenceKernels());
+    const b = new Network(config, 1, referenceKernels());
+    initializeParameters(a.params, config, 'he', 1);
+    initializeParameters(b.params, config, 'he', 2);
+    expect(a.params.convW![0][0]).not.toBe(b.params.convW![0][0]);
+    expect(() => initializeParameters({ W: a.params.W, b: a.params.b }, config, 'he', 1)).toThrow(/convW/);
   });
 });

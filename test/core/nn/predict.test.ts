@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import type { Activation, Model } from '../../../src-core/nn/model.js';
-import { predictProbabilities } from '../../../src-core/nn/predict.js';
+import { Network } from '../../../src-core/nn/network.js';
+import { Predictor, predictProbabilities } from '../../../src-core/nn/predict.js';
+import { IMAGE_SHAPE } from '../../../src-core/nn/shapes.js';
+import { parseLayers } from '../../../src-core/nn/spec.js';
+import { forward64, toParams64 } from '../../helpers/network64.js';
 
 const kernels = referenceKernels();
 
@@ -83,5 +87,24 @@ describe('predictProbabilities', () => {
   it('rejects too few pixel bytes with a clear message', () => {
     const model = randomModel([10, 1], 'relu', 1, 1);
     expect(() => predictProbabilities(model, new Uint8Array(15), 2, kernels)).toThrow(/2 examples need 20 pixel bytes/);
+  });
+
+  it('a convolutional model on 64x64 images: the same as a float64 forward pass, over chunks of a Predictor', () => {
+    const config = parseLayers('c2,p,c3k5,p,4', 'tanh');
+    const net = new Network(config, 1, kernels);
+    const rand = lcg(5);
+    for (let i = 0; i < net.paramSlab.length; i++) net.paramSlab[i] = (rand() * 2 - 1) * 0.3;
+    const model: Model = { ...randomModel([1, 1], 'relu', 1, 1), config, params: net.copyParameters() };
+    const m = 3;
+    const n_x = 12288;
+    const pixels = Uint8Array.from({ length: m * n_x }, () => Math.floor(rand() * 256));
+    const out = new Float32Array(m);
+    new Predictor(model, 2, kernels).predictInto(pixels, m, out);
+    const p = toParams64(model.params);
+    for (let i = 0; i < m; i++) {
+      const x = Array.from(pixels.subarray(i * n_x, (i + 1) * n_x), (v) => v / 255);
+      expect(out[i]).toBeCloseTo(forward64(config, p, x, IMAGE_SHAPE), 5);
+    }
+    expect(Array.from(predictProbabilities(model, pixels, m, kernels))).toEqual(Array.from(out));
   });
 });
