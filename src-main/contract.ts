@@ -51,6 +51,14 @@ export const AUGMENT_SHIFT = 4;
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
 const ClassName = z.string().trim().min(1).max(40);
+/** A project's name: what "Save as…" asks for. */
+export const ProjectName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  .regex(/^[^\x00-\x1f\x7f]+$/, 'a name without control characters');
 const UploadId = z.string().regex(/^[0-9T]{15}-[0-9a-f]{8}$/, 'an upload id from beginUpload');
 /** A file announced for upload: relative path ('/'-separated) and size in bytes. */
 const AnnouncedFile = z.object({
@@ -105,6 +113,8 @@ export interface FolderInfo {
   skipped: number;
   /** For a folder uploaded from a browser: its own name ("cats"); `path` is where it is stored. */
   label?: string;
+  /** The folder could not be read when the project was opened (moved or deleted); it has no images. */
+  missing?: boolean;
 }
 
 /** One image the app holds; `id` is stable for the project's life. */
@@ -140,6 +150,8 @@ export interface FolderImportReport {
 }
 
 export interface ProjectState {
+  /** The project's name once saved under one ("Save as…"); absent for a project never named. */
+  name?: string;
   classNames: [string, string];
   folders: FolderInfo[];
   counts: Record<Role, number>;
@@ -151,6 +163,16 @@ export interface ProjectState {
   history: TrainingRunSummary[];
   /** Set at start-up when the saved project could not be read (it was kept aside). */
   notice?: string;
+}
+
+/** A project in the list (Open…). */
+export interface ProjectSummary {
+  name: string;
+  folders: number;
+  hasModel: boolean;
+  runs: number;
+  /** ISO time of its last save. */
+  savedAt: string;
 }
 
 export interface ModelInfo {
@@ -348,6 +370,12 @@ export const ApiArgs = {
   classifyFile: z.tuple([Path.optional()]),
   /** Classifies uploaded bytes (browser drop); at most 50 MB as base64. */
   classifyBytes: z.tuple([z.string().max(70_000_000), z.string().max(255)]),
+  /** The named projects kept in the user data, newest first. */
+  listProjects: z.tuple([]),
+  /** Names the open project and keeps it in the project list (a name another project has is refused). */
+  saveProjectAs: z.tuple([ProjectName]),
+  /** Keeps the open project in the list, then opens `name`; folders that moved are listed as missing. */
+  openProject: z.tuple([ProjectName]),
   // Folders from a browser (which never reveals paths): announce, send each file, then add or classify.
   /** Announces a folder (its name and every file's relative path and size); checks the caps. */
   beginUpload: z.tuple([z.string().min(1).max(255), z.array(AnnouncedFile).max(100_000)]),
@@ -396,6 +424,9 @@ export interface ApiResults {
   classifyImage: Prediction;
   classifyFile: Prediction | null;
   classifyBytes: Prediction;
+  listProjects: ProjectSummary[];
+  saveProjectAs: ProjectState;
+  openProject: ProjectState;
   beginUpload: { id: string; send: string[]; limits: { fileBytes: number; uploadBytes: number; totalBytes: number } };
   uploadFile: { received: number };
   cancelUpload: { cancelled: boolean };
