@@ -1,34 +1,36 @@
-// The back end behind both transports: builds the services for one user-data folder, keeps the
-// project, and maps every API method to a service call. No Electron here: Electron-only abilities
-// (native dialogs) come in through `Dialogs`; browser mode and tests pass paths instead.
+// The back end behind both transports: builds the services for one user-data folder, keeps the open
+// project, and lists the API's handlers, one group per feature (src-main/handlers/*), as fiddle's
+// IPC table does. No Electron here: Electron-only abilities (native dialogs) come in through
+// `Dialogs`; browser mode and tests pass paths instead.
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { preprocessImage } from '../src-core/data/index.js';
 import { type FolderLock, lockFolder } from '../src-core/fsio/folder-lock.js';
-import { type Model, N_X } from '../src-core/nn/model.js';
+import { N_X } from '../src-core/nn/model.js';
+import { asTrainError, type TrainError } from '../src-core/train/errors.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
 import { EventHub } from './events.js';
-import { predictFile, predictLoaded, predictVector } from './services/classify.js';
-import { DEMO_CLASS_NAMES, writeDemoImages } from './services/demo.js';
-import { backendLabel, engineInfo } from './services/engine.js';
-import { evaluationAt, type ScoredSplit, scoreSplit } from './services/evaluation.js';
-import { Library, type LibraryImage } from './services/library.js';
+import { classifyHandlers } from './handlers/classify.js';
+import { folderHandlers } from './handlers/folders.js';
+import { learnedHandlers } from './handlers/learned.js';
+import { modelHandlers } from './handlers/model.js';
+import { projectHandlers } from './handlers/project.js';
+import { trainingHandlers } from './handlers/training.js';
+import { BatchClassifier } from './services/batch-classify.js';
+import { backendLabel } from './services/engine.js';
+import { EvaluationCache } from './services/evaluation-cache.js';
+import { Library } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
-import { predictChunked } from './services/predict-chunked.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
-import { effectiveHoldout, type StartTrainer, TrainingService, workerTrainer } from './services/training.js';
+import { ProjectShelf } from './services/projects.js';
+import { type StartTrainer, TrainingService, workerTrainer } from './services/training.js';
+import { type UploadLimits, UploadStore, uploadLimitsFromEnv } from './services/uploads.js';
 import { projectWarnings } from './services/warnings.js';
+import type { Dialogs, Session } from './session.js';
 
-/** Native dialogs (Electron). Each resolves to a path, or null when the user cancels. */
-export interface Dialogs {
-  chooseFolder(role: Role): Promise<string | null>;
-  chooseImage(): Promise<string | null>;
-  chooseModelToOpen(): Promise<string | null>;
-  chooseExportPath(defaultName: string): Promise<string | null>;
-}
+export type { Dialogs };
 
 export interface BackendOptions {
   userData: string;
@@ -36,40 +38,57 @@ export interface BackendOptions {
   dialogs?: Dialogs;
   /** How training runs off the main thread; default: the engine's worker (dist/core/worker.mjs). */
   startTrainer?: StartTrainer;
+  /** Caps on folders uploaded from a browser; default from CATNET_UPLOAD_* or DEFAULT_UPLOAD_LIMITS. */
+  uploadLimits?: UploadLimits;
 }
 
 /** Images used to verify every saved model against onnxruntime. */
 const VERIFY_SAMPLE = 8;
 
-export class Backend {
+export class Backend implements Session {
   readonly events = new EventHub();
   readonly store: ProjectStore;
+  readonly shelf: ProjectShelf;
   readonly library: Library;
   readonly models: ModelKeeper;
   readonly training: TrainingService;
+  readonly uploads: UploadStore;
+  readonly batch = new BatchClassifier();
+  readonly scores = new EvaluationCache();
   readonly handlers: Handlers;
-  private saved: SavedProject = emptyProject();
+  saved: SavedProject = emptyProject();
+  missingFolders: { role: Role; path: string }[] = [];
   private notices: string[] = [];
-  /** Probabilities of images under the current model, by id (cleared when the model changes). */
-  private probabilities = new Map<number, number>();
-  /** The last evaluation's probabilities: a new threshold on the same model, images and split reuses them. */
-  private scored: {
-    model: Model;
-    images: readonly LibraryImage[];
-    fraction: number;
-    seed: number;
-    split: Promise<ScoredSplit>;
-  } | null = null;
   private ready: Promise<void> = Promise.resolve();
   /** This instance's hold on the user-data folder (one writer per folder), released by dispose. */
   private lock: FolderLock | undefined;
 
   private constructor(readonly options: BackendOptions) {
     this.store = new ProjectStore(options.userData);
-    this.library = new Library(join(options.userData, 'cache'));
+    this.shelf = new ProjectShelf(options.userData);
+    this.uploads = new UploadStore(options.userData, options.uploadLimits ?? uploadLimitsFromEnv());
+    this.library = new Library(join(options.userData, 'cache'), (path) => this.uploads.displayPath(path));
     this.models = new ModelKeeper(options.userData);
     this.training = new TrainingService(this.trainingHost(), options.startTrainer ?? workerTrainer);
-    this.handlers = this.makeHandlers();
+    // The API, one group per feature.
+    this.handlers = {
+      ...projectHandlers(this),
+      ...folderHandlers(this),
+      ...trainingHandlers(this),
+      ...classifyHandlers(this),
+      ...modelHandlers(this),
+      ...learnedHandlers(this),
+    };
+  }
+
+  get userData(): string {
+    return this.options.userData;
+  }
+  get transport(): EngineInfo['transport'] {
+    return this.options.transport;
+  }
+  get dialogs(): Dialogs | undefined {
+    return this.options.dialogs;
   }
 
   /**
@@ -82,6 +101,7 @@ export class Backend {
     const lock = await lockFolder(options.userData, options.transport);
     const backend = new Backend(options);
     backend.lock = lock;
+    await backend.uploads.removeAbandoned();
     const loaded = await backend.store.load();
     backend.saved = loaded.project;
     if (loaded.notice) backend.notices.push(loaded.notice);
@@ -104,8 +124,14 @@ export class Backend {
     const s = this.saved;
     const counts = this.library.counts();
     return {
+      ...(s.name ? { name: s.name } : {}),
       classNames: s.classNames,
-      folders: this.library.folderList(),
+      folders: [
+        ...this.library
+          .folderList()
+          .map((f) => (this.uploads.isUploaded(f.path) ? { ...f, label: this.uploads.displayPath(f.path) } : f)),
+        ...this.missingFolders.map((f) => ({ ...f, accepted: 0, skipped: 0, missing: true })),
+      ],
       counts,
       warnings: projectWarnings(counts, s.classNames, this.library.inBothClasses()),
       settings: s.settings,
@@ -120,19 +146,35 @@ export class Backend {
     await this.lock?.release();
   }
 
+  async reopen(saved: SavedProject): Promise<ProjectState> {
+    this.reset(saved);
+    await this.store.save(saved);
+    this.ready = this.restore();
+    await this.ready;
+    return this.projectState();
+  }
+
+  notify(notice: string): void {
+    this.notices.push(notice);
+  }
+
   private async restore(): Promise<void> {
     this.library.removed.clear();
     for (const path of this.saved.removedImages) this.library.removed.add(path);
     for (const folder of this.saved.folders) {
       try {
-        await this.library.addFolder(folder.role, folder.path, {
-          classNames: this.saved.classNames,
-          onProgress: (role, path, p) => this.emitImportProgress(role, path, p),
-        });
+        await this.library.addFolder(folder.role, folder.path, this.importHooks());
       } catch (error) {
+        // Kept in the project (a drive may come back); listed as missing until added or removed.
+        this.missingFolders.push({ role: folder.role, path: folder.path });
         this.notices.push(`The folder ${folder.path} could not be imported again (${messageOf(error)}).`);
       }
     }
+    if (this.missingFolders.length > 0)
+      this.notices.push(
+        `${this.missingFolders.length} folder(s) of this project are missing; everything else was kept. ` +
+          'Add them again from where they are now, or remove them.',
+      );
     const notice = await this.models.restore(this.saved.model !== null);
     if (notice) {
       this.notices.push(notice);
@@ -146,13 +188,20 @@ export class Backend {
     this.events.emit({ type: 'project', project: this.projectState() });
   }
 
-  private emitImportProgress(role: Role, folder: string, p: { done: number; total: number; rate: number }): void {
-    this.events.emit({ type: 'import-progress', role, folder, done: p.done, total: p.total, rate: p.rate });
+  importHooks() {
+    return {
+      classNames: this.saved.classNames,
+      onProgress: (role: Role, folder: string, p: { done: number; total: number; rate: number }) =>
+        this.events.emit({ type: 'import-progress', role, folder, done: p.done, total: p.total, rate: p.rate }),
+    };
   }
 
   /** Saves and tells every transport; returns the new state. */
-  private async changed(): Promise<ProjectState> {
-    this.saved.folders = this.library.folderList().map(({ role, path }) => ({ role, path }));
+  async changed(): Promise<ProjectState> {
+    this.saved.folders = [
+      ...this.library.folderList().map(({ role, path }) => ({ role, path })),
+      ...this.missingFolders,
+    ];
     this.saved.removedImages = [...this.library.removed];
     await this.store.save(this.saved);
     const project = this.projectState();
@@ -160,7 +209,7 @@ export class Backend {
     return project;
   }
 
-  private sample(): { pixels: Uint8Array; m: number } {
+  sample(): { pixels: Uint8Array; m: number } {
     const images = this.library.all().slice(0, VERIFY_SAMPLE);
     if (images.length === 0) return fallbackSample();
     const pixels = new Uint8Array(images.length * N_X);
@@ -168,10 +217,9 @@ export class Backend {
     return { pixels, m: images.length };
   }
 
-  private async setModel(model: Parameters<ModelKeeper['replace']>[0], info: ModelInfo): Promise<void> {
+  async setModel(model: Parameters<ModelKeeper['replace']>[0], info: ModelInfo): Promise<void> {
     await this.models.replace(model, this.sample());
-    this.probabilities.clear();
-    this.scored = null;
+    this.scores.clear();
     this.saved.model = info;
   }
 
@@ -187,7 +235,7 @@ export class Backend {
         try {
           await this.setModel(result.model, info);
         } catch (error) {
-          await this.recordFailure(run, `The trained model could not be saved: ${messageOf(error)}`);
+          await this.recordFailure(run, asTrainError(error, 'internal'), 'The trained model could not be saved: ');
           return;
         }
         this.saved.history.push(run);
@@ -199,163 +247,29 @@ export class Backend {
           ...(result.costHistory ? { costs: result.costHistory } : {}),
         });
       },
-      failed: (run: TrainingRunSummary, message: string) => this.recordFailure(run, message),
+      failed: (run: TrainingRunSummary, failure: TrainError) => this.recordFailure(run, failure),
     };
   }
 
-  private async recordFailure(run: TrainingRunSummary, message: string): Promise<void> {
+  private async recordFailure(run: TrainingRunSummary, failure: TrainError, prefix = ''): Promise<void> {
     this.saved.history.push({ ...run, stopped: run.stopped === 'diverged' ? 'diverged' : 'failed' });
     await this.changed().catch(() => undefined);
-    this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
+    this.events.emit({
+      type: 'train-error',
+      code: failure.code,
+      message: prefix + failure.message,
+      keptModel: this.models.model !== null,
+    });
   }
 
   /** Starts over from `saved`: no images, no model, nothing derived from them, no notices. */
-  private reset(saved: SavedProject): void {
+  reset(saved: SavedProject): void {
     this.saved = saved;
     this.notices = [];
+    this.missingFolders = [];
     this.library.clear();
     this.models.clear();
-    this.probabilities.clear();
-    this.scored = null;
-  }
-
-  private needPath(what: string): never {
-    throw new Error(`${what}: give its full path (browser mode has no file dialog)`);
-  }
-
-  private makeHandlers(): Handlers {
-    const dialogs = this.options.dialogs;
-    return {
-      engineInfo: async () => engineInfo(this.options.transport),
-      getProject: async () => this.projectState(),
-      newProject: async () => {
-        if (this.training.busy) throw new Error('Stop the training before starting a new project');
-        this.reset(emptyProject());
-        return this.changed();
-      },
-      setClassNames: async (names) => {
-        this.saved.classNames = [names[0], names[1]];
-        return this.changed();
-      },
-      updateSettings: async (settings) => {
-        this.saved.settings = settings;
-        return this.changed();
-      },
-      addFolder: async (role, path) => {
-        const folder = path ?? (dialogs ? await dialogs.chooseFolder(role) : this.needPath('To add a folder'));
-        if (folder === null) return null;
-        const report = await this.library.addFolder(role, folder, {
-          classNames: this.saved.classNames,
-          onProgress: (r, f, p) => this.emitImportProgress(r, f, p),
-        });
-        await this.changed();
-        this.events.emit({ type: 'import-done', report });
-        return report;
-      },
-      removeFolder: async (role, path) => {
-        if (!this.library.removeFolder(role, path)) throw new Error(`${path} is not a ${role} folder of this project`);
-        return this.changed();
-      },
-      removeImage: async (id) => {
-        this.library.removeImage(id);
-        return this.changed();
-      },
-      listImages: async (role, offset, limit) => {
-        const page = this.library.list(role, offset, limit);
-        const model = this.models.model;
-        if (!model) return page;
-        const missing = page.images.filter((i) => !this.probabilities.has(i.id));
-        if (missing.length > 0) {
-          const vectors = missing.map((entry) => this.library.image(entry.id).vector);
-          const P = await predictChunked(model, vectors, missing.length);
-          for (const [k, entry] of missing.entries()) this.probabilities.set(entry.id, P[k]!);
-        }
-        return {
-          total: page.total,
-          images: page.images.map((i) => ({ ...i, probability: this.probabilities.get(i.id) })),
-        };
-      },
-      thumbnails: (ids) => this.library.thumbnails(ids),
-      lastImportReports: async () => this.library.reports(),
-      createDemo: async () => {
-        if (this.training.busy) throw new Error('Stop the training before creating the demo project');
-        const folders = await writeDemoImages(this.options.userData);
-        this.reset({ ...emptyProject(), settings: this.saved.settings, classNames: DEMO_CLASS_NAMES });
-        for (const [role, folder] of [
-          ['train-positive', folders.positive],
-          ['train-negative', folders.negative],
-        ] as const) {
-          const report = await this.library.addFolder(role, folder, {
-            classNames: DEMO_CLASS_NAMES,
-            onProgress: (r, f, p) => this.emitImportProgress(r, f, p),
-          });
-          this.events.emit({ type: 'import-done', report });
-        }
-        return this.changed();
-      },
-      startTraining: async (settings) => {
-        this.saved.settings = settings;
-        const started = this.training.start(settings);
-        await this.store.save(this.saved);
-        return started;
-      },
-      stopTraining: async () => this.training.stop(),
-      evaluate: async (threshold) => {
-        const model = this.models.model;
-        if (!model) return null;
-        const settings = this.training.lastRunSettings ?? this.saved.settings;
-        const images = this.library.all();
-        const fraction = effectiveHoldout(
-          settings,
-          images.some((i) => i.role.startsWith('test-')),
-        );
-        const { seed } = settings;
-        const last = this.scored;
-        if (
-          !last ||
-          last.model !== model ||
-          last.images !== images ||
-          last.fraction !== fraction ||
-          last.seed !== seed
-        ) {
-          const split = scoreSplit(model, images, { fraction, seed });
-          this.scored = { model, images, fraction, seed, split };
-          // A failed scoring is not kept: the next call tries again.
-          split.catch(() => {
-            if (this.scored?.split === split) this.scored = null;
-          });
-        }
-        return evaluationAt(await this.scored!.split, threshold);
-      },
-      classifyImage: async (id) => predictVector(this.models.require(), this.library.image(id).vector),
-      classifyFile: async (path) => {
-        this.models.require();
-        const file = path ?? (dialogs ? await dialogs.chooseImage() : this.needPath('To classify a file'));
-        if (file === null) return null;
-        return predictFile(this.models.require(), file);
-      },
-      classifyBytes: async (base64, name) => {
-        const bytes = Buffer.from(base64.replace(/^data:[^,]*,/, ''), 'base64');
-        const model = this.models.require();
-        return predictLoaded(model, () => preprocessImage(bytes, { resize: model.resize }), name);
-      },
-      exportModel: async (path) => {
-        this.models.require();
-        const defaultName = `${this.saved.classNames[0].replace(/[^\w.-]+/g, '-')}-classifier.onnx`;
-        const target = path ?? (dialogs ? await dialogs.chooseExportPath(defaultName) : this.needPath('To export'));
-        if (target === null) return null;
-        return this.models.exportTo(target, this.sample());
-      },
-      openModel: async (path) => {
-        const file = path ?? (dialogs ? await dialogs.chooseModelToOpen() : this.needPath('To open a model'));
-        if (file === null) return null;
-        const model = await this.models.open(file);
-        const info = modelInfo(model, file);
-        await this.setModel(model, info);
-        this.saved.classNames = [...model.classNames];
-        await this.changed();
-        return info;
-      },
-    };
+    this.scores.clear();
+    this.batch.clear();
   }
 }

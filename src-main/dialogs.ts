@@ -1,8 +1,8 @@
 // Native dialogs for the methods that take an optional path (Electron only; browser mode passes paths).
 
 import { type BrowserWindow, dialog } from 'electron';
-import type { Dialogs } from './backend.js';
 import type { Role } from './contract.js';
+import type { Dialogs } from './session.js';
 
 const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
 
@@ -14,6 +14,8 @@ export function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs 
   };
   return {
     chooseFolder: (role: Role) => open({ title: `Choose a folder of ${role} images`, properties: ['openDirectory'] }),
+    chooseFolderToClassify: () =>
+      open({ title: 'Choose a folder of images to classify', properties: ['openDirectory'] }),
     chooseImage: () =>
       open({
         title: 'Choose an image to classify',

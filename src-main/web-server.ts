@@ -3,6 +3,8 @@
 // cannot give headers), a Host header that must name this server (DNS rebinding), an Origin that must
 // match when present (cross-site pages), the renderer's CSP on every file, a body size cap.
 // API: POST /api/<method> with a JSON array of arguments -> { ok } | { error };
+//      POST /api/uploadFile with the file's bytes as an application/octet-stream body and the other
+//      arguments as a JSON array in the X-Catnet-Args header (URL-encoded): one uploaded file, capped;
 //      GET /api/events -> server-sent events, one AppEvent per `data:` line.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -96,10 +98,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       if (req.method !== 'POST') throw new HttpError(405, 'Use POST for catnet API methods');
       if (!tokenMatches(bearer(req)))
         throw new HttpError(401, 'Missing or wrong token: open the URL catnet printed at start');
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
-        throw new HttpError(415, 'API requests must be application/json');
-      const args = await readJsonBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
       const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+      const contentType = req.headers['content-type'] ?? '';
+      let args: unknown;
+      if (method === 'uploadFile' && contentType.startsWith('application/octet-stream')) {
+        const cap = Math.min(options.maxBodyBytes ?? MAX_BODY_BYTES, options.backend.uploads.limits.fileBytes);
+        args = [...binaryCallArgs(req), new Uint8Array(await readBody(req, cap))];
+      } else {
+        if (!contentType.startsWith('application/json'))
+          throw new HttpError(415, 'API requests must be application/json');
+        args = await readJsonBody(req, options.maxBodyBytes ?? MAX_BODY_BYTES);
+      }
       const response = await options.backend.call(method, args);
       sendJson(res, 'error' in response ? 400 : 200, response);
       return;
@@ -225,7 +234,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) throw new HttpError(413, `Request body over ${maxBytes} bytes`);
   const chunks: Buffer[] = [];
@@ -235,7 +244,26 @@ async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unk
     if (size > maxBytes) throw new HttpError(413, `Request body over ${maxBytes} bytes`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** The leading arguments of a call whose last argument is the body's bytes: a JSON array in X-Catnet-Args. */
+function binaryCallArgs(req: IncomingMessage): unknown[] {
+  const header = req.headers['x-catnet-args'];
+  if (typeof header !== 'string' || header.length > 8192)
+    throw new HttpError(400, 'Binary API calls need their other arguments in the X-Catnet-Args header');
+  let args: unknown;
+  try {
+    args = JSON.parse(decodeURIComponent(header));
+  } catch {
+    throw new HttpError(400, 'X-Catnet-Args is not a URL-encoded JSON array');
+  }
+  if (!Array.isArray(args)) throw new HttpError(400, 'X-Catnet-Args is not a URL-encoded JSON array');
+  return args;
+}
+
+async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const text = (await readBody(req, maxBytes)).toString('utf8');
   if (text.trim() === '') return [];
   try {
     return JSON.parse(text);

@@ -1,6 +1,7 @@
 // The CatnetApi the UI talks to. In Electron the preload exposes it as `window.catnet` (IPC). In a
 // browser (browser mode, `npm run web`) the same methods go over HTTP to the local catnet server:
-// POST /api/<method> with the token from the page URL, events over server-sent events.
+// POST /api/<method> with the token from the page URL, events over server-sent events; an uploaded
+// file's bytes go as the raw request body.
 
 import { API_METHODS, type ApiMethod, type ApiResponse, type AppEvent, type CatnetApi } from '../src-main/contract.js';
 
@@ -42,13 +43,26 @@ function browserClient(): CatnetApi {
     // JSON has no `undefined`: drop trailing omitted optional arguments instead of sending null.
     const sent = [...args];
     while (sent.length > 0 && sent[sent.length - 1] === undefined) sent.pop();
+    // A trailing Uint8Array (uploadFile's bytes) is sent as the raw body, the rest in a header.
+    const bytes = sent[sent.length - 1] instanceof Uint8Array ? (sent.pop() as Uint8Array<ArrayBuffer>) : null;
+    const request: RequestInit = bytes
+      ? {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            'X-Catnet-Args': encodeURIComponent(JSON.stringify(sent)),
+            Authorization: `Bearer ${token}`,
+          },
+          body: bytes,
+        }
+      : {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify(sent),
+        };
     let response: Response;
     try {
-      response = await fetch(`/api/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify(sent),
-      });
+      response = await fetch(`/api/${method}`, request);
     } catch {
       throw new Error('Cannot reach the catnet server: is `npm run web` still running?');
     }

@@ -10,6 +10,7 @@ import { scanFolder } from '../data/folders.js';
 import { loadImages } from '../data/load-images.js';
 import { loadClassifierFile } from '../onnx/model-file.js';
 import type { OnnxClassifier } from '../onnx/runtime.js';
+import { PREDICTION_CSV_HEADER, predictionCsvLine } from './csv.js';
 import { type CliIO, errorText, processIO } from './terminal.js';
 
 export type PredictFormat = 'text' | 'json' | 'csv';
@@ -49,7 +50,7 @@ export async function runPredict(
     const rows: Row[] = [];
     const skipped: Skip[] = [];
     const files = await listFiles(inputs, skipped);
-    if (format === 'csv') io.out('file,probability,label,class');
+    if (format === 'csv') io.out(PREDICTION_CSV_HEADER);
     for (let start = 0; start < files.length; start += BATCH) {
       const batch = files.slice(start, start + BATCH);
       const { X, files: loaded } = await loadBatch(batch, model.resize, skipped);
@@ -66,7 +67,7 @@ export async function runPredict(
         const row: Row = { file, probability: P[i], label, className: label ? positive : negative };
         rows.push(row);
         if (format === 'text') io.out(`${row.probability.toFixed(6)}  ${label}  ${row.className.padEnd(12)}  ${file}`);
-        if (format === 'csv') io.out([csvField(file), row.probability, label, csvField(row.className)].join(','));
+        if (format === 'csv') io.out(predictionCsvLine(file, row.probability, label, row.className));
       }
     }
     const accuracy = folderAccuracy(rows, positive, negative);
@@ -155,10 +156,6 @@ function folderAccuracy(rows: Row[], positive: string, negative: string) {
     if (truth === r.label) correct++;
   }
   return total > 0 ? { accuracy: correct / total, correct, total } : undefined;
-}
-
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /** Adds `predict` to catnet's command line. */

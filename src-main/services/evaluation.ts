@@ -5,7 +5,7 @@ import { stratifiedIndices } from '../../src-core/data/split.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
 import { metrics } from '../../src-core/train/metrics.js';
-import type { Evaluation, ImageEntry } from '../contract.js';
+import { type Evaluation, type ImageEntry, splitOfRole } from '../contract.js';
 import { type LibraryImage, labelOf } from './library.js';
 import { predictChunked } from './predict-chunked.js';
 
@@ -35,8 +35,8 @@ export function heldOutSplit(
   fraction: number,
   seed: number,
 ): { train: LibraryImage[]; test: LibraryImage[]; source: Evaluation['testSource'] } {
-  const train = all.filter((i) => i.role.startsWith('train-'));
-  const test = all.filter((i) => i.role.startsWith('test-'));
+  const train = all.filter((i) => splitOfRole(i.role) === 'train');
+  const test = all.filter((i) => splitOfRole(i.role) === 'test');
   if (test.length > 0) return { train, test, source: 'test-folders' };
   if (fraction <= 0 || train.length === 0) return { train, test: [], source: null };
   const rows = stratifiedIndices(

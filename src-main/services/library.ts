@@ -7,10 +7,16 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Dataset, type ImportProgress, importFolders, vectorToPng } from '../../src-core/data/index.js';
-import type { ImageEntry, ImportReport, Role } from '../contract.js';
+import type { ImportReport, SkippedFile } from '../../src-core/data/report.js';
+import { type FolderImportReport, type ImageEntry, labelOfRole, type Role, type Same } from '../contract.js';
+
+/** Compile-time: the app's folder report has the engine report's fields, with the same types. */
+type Shared = 'accepted' | 'duplicates' | 'inBothClasses' | 'seconds' | 'fromCache' | 'warnings';
+export const FOLDER_REPORT_MATCHES: Same<Pick<FolderImportReport, Shared>, Pick<ImportReport, Shared>> &
+  Same<FolderImportReport['skipped'][number], Pick<SkippedFile, 'path' | 'message'> & { reason: string }> = true;
 
 /** Label of a role's images: 1 = positive class (classNames[0]). */
-export const labelOf = (role: Role): 0 | 1 => (role.endsWith('-positive') ? 1 : 0);
+export const labelOf = labelOfRole;
 
 export interface LibraryImage {
   id: number;
@@ -29,7 +35,7 @@ interface ImportedFolder {
   dataset: Dataset;
   /** hashOf(row i), computed once at import. */
   hashes: string[];
-  report: ImportReport;
+  report: FolderImportReport;
 }
 
 export interface ImportHooks {
@@ -47,13 +53,20 @@ export class Library {
   /** Paths the user removed; they stay out when their folder is imported again. */
   readonly removed = new Set<string>();
 
-  constructor(readonly cacheDir: string) {}
+  /**
+   * `displayPath` turns a stored path into the one people know (an uploaded folder's files are shown
+   * relative to it, "cats/sub/a.png"); used in reports and image lists, never as an identity.
+   */
+  constructor(
+    readonly cacheDir: string,
+    private readonly displayPath: (path: string) => string = (path) => path,
+  ) {}
 
   /**
    * Imports a folder for a role (replacing the same folder's earlier import). Throws for a path that
    * is not an existing folder; problems with single files are in the report.
    */
-  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<ImportReport> {
+  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<FolderImportReport> {
     const path = await checkedFolder(folder);
     const { dataset, report } = await importFolders({
       folders: [{ path, label: labelOf(role) }],
@@ -67,13 +80,16 @@ export class Library {
     const hashes = await hashRows(dataset);
     const inBothClasses: string[] = [];
     for (let i = 0; i < dataset.m; i++) if (otherClass.has(hashes[i]!)) inBothClasses.push(dataset.paths[i]!);
-    const ours: ImportReport = {
+    const shown = this.displayPath;
+    const label = shown(path);
+    const ours: FolderImportReport = {
       role,
       folder: path,
+      ...(label !== path ? { folderLabel: label } : {}),
       accepted: report.accepted,
-      skipped: report.skipped.map((s) => ({ path: s.path, reason: s.message })),
-      duplicates: report.duplicates,
-      inBothClasses,
+      skipped: report.skipped.map(({ path, reason, message }) => ({ path: shown(path), reason, message })),
+      duplicates: report.duplicates.map((group) => group.map(shown)),
+      inBothClasses: inBothClasses.map(shown),
       seconds: report.seconds,
       fromCache: report.fromCache,
       warnings: report.warnings,
@@ -132,7 +148,7 @@ export class Library {
     }));
   }
 
-  reports(): ImportReport[] {
+  reports(): FolderImportReport[] {
     return this.folders.map((f) => f.report);
   }
 
@@ -151,7 +167,9 @@ export class Library {
     const images = this.ofRole(role);
     return {
       total: images.length,
-      images: images.slice(offset, offset + limit).map(({ id, role: r, path }) => ({ id, role: r, path })),
+      images: images
+        .slice(offset, offset + limit)
+        .map(({ id, role: r, path }) => ({ id, role: r, path: this.displayPath(path) })),
     };
   }
 

@@ -1,8 +1,7 @@
 // Section 4, Classify: the prediction for the image the user picked (a grid image, a file on disk,
 // or a file dropped into the browser), with the 64x64 input the model saw.
 
-import type { Prediction } from '../../src-main/contract.js';
-import type { AppState } from './app.svelte.js';
+import type { CatnetApi, Prediction } from '../../src-main/contract.js';
 
 /** Largest file accepted for upload (the API takes 50 MB). */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
@@ -17,17 +16,17 @@ export class ClassifyState {
   /** The grid image last classified, so a newly opened model can classify it again. */
   lastImageId = $state<number | null>(null);
 
-  constructor(private readonly app: AppState) {}
+  constructor(private readonly api: CatnetApi) {}
 
   async image(id: number, subject: string): Promise<void> {
     this.lastImageId = id;
-    await this.#classify(subject, () => this.app.api.classifyImage(id));
+    await this.#classify(subject, () => this.api.classifyImage(id));
   }
 
   /** Electron: native open dialog (path optional); null result = cancelled. */
   async file(path?: string): Promise<void> {
     this.lastImageId = null;
-    await this.#classify(path ?? 'chosen file', () => this.app.api.classifyFile(path));
+    await this.#classify(path ?? 'chosen file', () => this.api.classifyFile(path));
   }
 
   async upload(file: File): Promise<void> {
@@ -36,7 +35,7 @@ export class ClassifyState {
       this.error = `${file.name} is ${Math.round(file.size / 1048576)} MB; the limit is 50 MB. Choose a smaller image.`;
       return;
     }
-    await this.#classify(file.name, async () => this.app.api.classifyBytes(await toBase64(file), file.name));
+    await this.#classify(file.name, async () => this.api.classifyBytes(await toBase64(file), file.name));
   }
 
   async #classify(subject: string, call: () => Promise<Prediction | null>): Promise<void> {

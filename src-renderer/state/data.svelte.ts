@@ -1,9 +1,11 @@
 // Section 1, Data: the image folders of each role, import progress and reports, class names, and
 // the per-role image grids.
 
-import { type AppEvent, type ImportReport, Role } from '../../src-main/contract.js';
+import { type AppEvent, type FolderImportReport, Role } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
+import type { PickedGroup } from './dropped-files.js';
 import { ImageGridState } from './image-grid.svelte.js';
+import { type UploadProgress, uploadGroup } from './upload.js';
 
 type ImportProgress = Extract<AppEvent, { type: 'import-progress' }>;
 
@@ -11,9 +13,12 @@ type ImportProgress = Extract<AppEvent, { type: 'import-progress' }>;
 export const ROLES: readonly Role[] = Role.options;
 
 export class DataState {
-  reports = $state.raw<ImportReport[]>([]);
+  reports = $state.raw<FolderImportReport[]>([]);
   progress = $state<Partial<Record<Role, ImportProgress>>>({});
   busy = $state<Partial<Record<Role, boolean>>>({});
+  /** A folder being sent from the browser, per role (then the import's progress takes over). */
+  uploading = $state<Partial<Record<Role, UploadProgress & { name: string }>>>({});
+  #uploads: Partial<Record<Role, AbortController>> = {};
   demoBusy = $state(false);
   #pendingNames: [string, string] | null = null;
   readonly grids: Record<Role, ImageGridState>;
@@ -49,6 +54,39 @@ export class DataState {
     }
   }
 
+  /** Browser mode: uploads a picked folder (or loose files) and imports it like a folder on disk. */
+  async uploadFolder(role: Role, group: PickedGroup): Promise<boolean> {
+    if (this.busy[role]) return false;
+    const controller = new AbortController();
+    this.#uploads[role] = controller;
+    this.busy[role] = true;
+    try {
+      const report = await this.app.run(`Uploading '${group.name}'`, async () => {
+        const id = await uploadGroup(this.app.api, group, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            this.uploading[role] = { ...p, name: group.name };
+          },
+        });
+        delete this.uploading[role];
+        return this.app.api.addUploadedFolder(role, id);
+      });
+      if (report) this.onImportDone(report);
+      await this.app.refreshProject();
+      return report !== undefined;
+    } finally {
+      delete this.#uploads[role];
+      delete this.uploading[role];
+      this.busy[role] = false;
+      delete this.progress[role];
+    }
+  }
+
+  /** Stops an upload in progress (what arrived is deleted; nothing is imported). */
+  cancelUpload(role: Role): void {
+    this.#uploads[role]?.abort();
+  }
+
   async removeFolder(role: Role, path: string): Promise<void> {
     const project = await this.app.run('Removing the folder', () => this.app.api.removeFolder(role, path));
     if (!project) return;
@@ -77,6 +115,7 @@ export class DataState {
       const project = await this.app.run('Creating the demo', () => this.app.api.createDemo());
       if (!project) return;
       this.app.setProject(project, { replaceSettings: true });
+      if (project.notice) this.app.notice = project.notice;
       const reports = await this.app.run('Reading the import reports', () => this.app.api.lastImportReports());
       if (reports) this.reports = reports;
     } finally {
@@ -89,7 +128,7 @@ export class DataState {
   }
 
   /** Keeps the newest report per (role, folder). */
-  onImportDone(report: ImportReport): void {
+  onImportDone(report: FolderImportReport): void {
     this.reports = [...this.reports.filter((r) => !(r.role === report.role && r.folder === report.folder)), report];
   }
 

@@ -3,7 +3,6 @@
 // project's life, so the cache is cleared only when the project changes.
 
 import { SvelteMap } from 'svelte/reactivity';
-import type { CatnetApi } from '../../src-main/contract.js';
 import { batches } from './grid-window.js';
 
 const BATCH = 120;
@@ -18,7 +17,8 @@ export class ThumbnailCache {
   #pending = new Set<number>();
   #generation = 0;
 
-  constructor(private readonly api: CatnetApi) {}
+  /** `fetch` is api.thumbnails (project images) or api.batchThumbnails (a classified folder's rows). */
+  constructor(private readonly fetch: (ids: number[]) => Promise<Record<number, string>>) {}
 
   /** Starts fetching the ids not cached or in flight; never throws (a missing thumbnail stays grey). */
   request(ids: readonly number[]): void {
@@ -27,8 +27,7 @@ export class ThumbnailCache {
     const generation = this.#generation;
     for (const batch of batches(missing, BATCH)) {
       for (const id of batch) this.#pending.add(id);
-      this.api
-        .thumbnails(batch)
+      this.fetch(batch)
         .then((found) => {
           if (generation !== this.#generation) return;
           this.#failures = 0;

@@ -1,6 +1,7 @@
 // The custom network editor's parsing, and which preset a settings object matches.
 
 import { describe, expect, it } from 'vitest';
+import { PRESETS as CORE_PRESETS, PRESET_IDS } from '../../src-core/train/presets.js';
 import { DEFAULT_SETTINGS, PRESETS, TrainSettings } from '../../src-main/contract.js';
 import {
   layersTextOf,
@@ -9,7 +10,6 @@ import {
   parseNetwork,
   settingsProblem,
 } from '../../src-renderer/state/settings-form.js';
-import { trainErrorAdvice } from '../../src-renderer/state/train-advice.js';
 
 describe('parseNetwork (the layers field)', () => {
   it('reads dense sizes separated by commas and/or spaces as the course form (no layers text)', () => {
@@ -78,10 +78,23 @@ describe('matchingPreset', () => {
 });
 
 describe('settingsProblem', () => {
+  it("the app's presets are the engine's (train/presets.ts)", () => {
+    for (const id of PRESET_IDS) {
+      const core = CORE_PRESETS[id].settings;
+      const app = PRESETS[id];
+      expect(layersTextOf(app)).toBe(core.layers);
+      expect({ ...app, layers: core.layers, hiddenLayers: undefined }).toEqual({
+        ...DEFAULT_SETTINGS,
+        ...core,
+        hiddenLayers: undefined,
+      });
+    }
+  });
+
   it('the CNN preset turns augmentation on and the course presets leave it off', () => {
-    expect(PRESETS['small-cnn'].augment).toEqual(['flip', 'shift']);
+    expect(PRESETS['small-cnn'].augment).toEqual({ flip: true, shift: 4 });
     for (const name of ['logistic', 'two-layer', 'four-layer'] as const)
-      expect(PRESETS[name].augment ?? []).toEqual([]);
+      expect(PRESETS[name].augment).toEqual({ flip: false, shift: 0 });
   });
 
   it('accepts every preset and the defaults', () => {
@@ -97,13 +110,5 @@ describe('settingsProblem', () => {
     expect(settingsProblem({ ...DEFAULT_SETTINGS, validationFraction: 0.9 }, '')).toMatch(/^Validation fraction: 0.9/);
     expect(settingsProblem({ ...DEFAULT_SETTINGS, seed: null }, '7')).toBe('Seed: type a number.');
     expect(settingsProblem(DEFAULT_SETTINGS, '20,x')).toMatch(/"x" \(item 2\) is not a layer/);
-  });
-});
-
-describe('trainErrorAdvice', () => {
-  it('suggests a lower learning rate for divergence and more images for too little data', () => {
-    expect(trainErrorAdvice('The cost became NaN at iteration 12')).toMatch(/learning rate/);
-    expect(trainErrorAdvice('Too few images: need at least 2 per class')).toMatch(/Add more images/);
-    expect(trainErrorAdvice('something odd')).toMatch(/train again/);
   });
 });
