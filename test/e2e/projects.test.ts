@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { writeFiles } from '../helpers/make-images.js';
 import { tinted } from '../helpers/red-vs-blue.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
@@ -85,6 +86,7 @@ describe.skipIf(chromiumMissing !== null)('several projects in chromium', () => 
     await page.getByTestId('open-project-Reds and blues').waitFor();
     expect(await text('projects-panel')).toMatch(/Reds and blues\s+2 folders · no model · 0 runs/);
     await shot('open-panel');
+    await docScreenshot({ page, downTo: page.getByTestId('projects-panel') }, OUT, 'projects');
     await page.getByTestId('open-project-Reds and blues').click();
     await expect.poll(() => text('count-train-positive'), { timeout: 30_000 }).toBe('6 images');
     expect(await text('count-train-negative')).toBe('4 images');

@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { makeJpeg, makePng, rawPixels, writeFiles } from '../helpers/make-images.js';
 import { ensureRendererBuilt } from '../helpers/renderer-build.js';
 import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
@@ -97,7 +98,9 @@ describe.skipIf(chromiumMissing !== null)('uploading folders in chromium (browse
         timeout: 15_000,
       })
       .toMatch(/^cats\/(a\.png|b\.jpg|kittens\/)/);
+    await expect.poll(() => zone.locator('img').count(), { timeout: 15_000 }).toBe(6);
     await shot('chosen-folder');
+    await docScreenshot(zone, OUT, 'upload-folder');
 
     // 2. A drop of two files, with a DataTransfer built in the page.
     const dropped = ['g.png', 'h.jpg'].map((name) => ({
