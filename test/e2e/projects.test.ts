@@ -91,6 +91,10 @@ describe.skipIf(chromiumMissing !== null)('several projects in chromium', () => 
     await expect.poll(() => text('count-train-positive'), { timeout: 30_000 }).toBe('6 images');
     expect(await text('count-train-negative')).toBe('4 images');
     expect(await text('project-name')).toBe('Reds and blues');
+    // The grids show the reopened images' thumbnails.
+    await expect
+      .poll(() => page.getByTestId('drop-zone-train-positive').locator('img').count(), { timeout: 15_000 })
+      .toBe(6);
 
     // The blues folder moves: opening the project again says which folder is missing, keeps the rest.
     await page.getByTestId('new-project-button').click();
