@@ -85,8 +85,9 @@ describe.skipIf(chromiumMissing !== null || petsMissing !== null)('a small CNN o
     expect(await page.getByTestId('augment-shift').isChecked()).toBe(true);
     await page.getByTestId('iterations-input').fill(String(EPOCHS));
     await page.getByTestId('train-button').click();
-    await page.getByTestId('train-done').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('train-error').count()).toBe(0);
+    await page.locator('[data-testid="train-done"], [data-testid="train-error"]').first().waitFor({ timeout: 60_000 });
+    if (await page.getByTestId('train-error').count()) await shot('train-error');
+    expect(await page.getByTestId('train-error').count(), await page.locator('body').innerText()).toBe(0);
     const [run] = (await app.api<ProjectState>('getProject')).history;
     expect(run).toMatchObject({ stopped: 'completed', iterations: EPOCHS * Math.ceil((PER_CLASS * 2 * 0.8) / 32) });
     expect(run!.settings).toMatchObject({ layers: 'c16,p,c32,p,c64,p,64', augment: { flip: true, shift: 4 } });
