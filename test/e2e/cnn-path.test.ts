@@ -71,7 +71,9 @@ describe.skipIf(chromiumMissing !== null || petsMissing !== null)('a small CNN o
     // The layers field reads the command line's text and says what is wrong with a bad one.
     await page.getByTestId('custom-toggle').click();
     await page.getByTestId('layers-input').fill('c16,64,p');
-    await expect.poll(() => page.getByTestId('layers-error').textContent()).toMatch(/"p" \(item 3\).*before the dense/);
+    await expect
+      .poll(() => page.getByTestId('layers-error').textContent())
+      .toMatch(/item 3 \("p"\).*comes after a dense layer/);
     expect(await page.getByTestId('train-button').isDisabled()).toBe(true);
 
     // The preset sets the layers text and turns augmentation on.
@@ -91,6 +93,7 @@ describe.skipIf(chromiumMissing !== null || petsMissing !== null)('a small CNN o
     await expect
       .poll(() => page.getByTestId('history-network').first().textContent())
       .toContain('c16,p,c32,p,c64,p,64');
+    await expect.poll(() => page.getByTestId('model-info').textContent()).toContain('c16,p,c32,p,c64,p,64 → 1');
     await shot('trained');
 
     // Click a photo: its probability, then the saliency over it and the first conv layer's feature maps.
