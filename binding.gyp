@@ -32,7 +32,7 @@
       "targets": [
         {
           "target_name": "catnet_jpeg",
-          "sources": ["src-core/native/jpeg/addon.c", "src-core/native/jpeg/jpeg64.c"],
+          "sources": ["src-core/native/jpeg/addon.c", "src-core/native/jpeg/jpeg64.c", "src-core/native/jpeg/budget.c"],
           "libraries": ["-ljpeg"]
         }
       ]

@@ -24,6 +24,7 @@ import { EvaluationCache } from './services/evaluation-cache.js';
 import { Library } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
+import { ProjectShelf } from './services/projects.js';
 import { type StartTrainer, TrainingService, workerTrainer } from './services/training.js';
 import { type UploadLimits, UploadStore, uploadLimitsFromEnv } from './services/uploads.js';
 import { projectWarnings } from './services/warnings.js';
@@ -47,6 +48,7 @@ const VERIFY_SAMPLE = 8;
 export class Backend implements Session {
   readonly events = new EventHub();
   readonly store: ProjectStore;
+  readonly shelf: ProjectShelf;
   readonly library: Library;
   readonly models: ModelKeeper;
   readonly training: TrainingService;
@@ -55,6 +57,7 @@ export class Backend implements Session {
   readonly scores = new EvaluationCache();
   readonly handlers: Handlers;
   saved: SavedProject = emptyProject();
+  missingFolders: { role: Role; path: string }[] = [];
   private notices: string[] = [];
   private ready: Promise<void> = Promise.resolve();
   /** This instance's hold on the user-data folder (one writer per folder), released by dispose. */
@@ -62,6 +65,7 @@ export class Backend implements Session {
 
   private constructor(readonly options: BackendOptions) {
     this.store = new ProjectStore(options.userData);
+    this.shelf = new ProjectShelf(options.userData);
     this.uploads = new UploadStore(options.userData, options.uploadLimits ?? uploadLimitsFromEnv());
     this.library = new Library(join(options.userData, 'cache'), (path) => this.uploads.displayPath(path));
     this.models = new ModelKeeper(options.userData);
@@ -120,10 +124,14 @@ export class Backend implements Session {
     const s = this.saved;
     const counts = this.library.counts();
     return {
+      ...(s.name ? { name: s.name } : {}),
       classNames: s.classNames,
-      folders: this.library
-        .folderList()
-        .map((f) => (this.uploads.isUploaded(f.path) ? { ...f, label: this.uploads.displayPath(f.path) } : f)),
+      folders: [
+        ...this.library
+          .folderList()
+          .map((f) => (this.uploads.isUploaded(f.path) ? { ...f, label: this.uploads.displayPath(f.path) } : f)),
+        ...this.missingFolders.map((f) => ({ ...f, accepted: 0, skipped: 0, missing: true })),
+      ],
       counts,
       warnings: projectWarnings(counts, s.classNames, this.library.inBothClasses()),
       settings: s.settings,
@@ -138,6 +146,18 @@ export class Backend implements Session {
     await this.lock?.release();
   }
 
+  async reopen(saved: SavedProject): Promise<ProjectState> {
+    this.reset(saved);
+    await this.store.save(saved);
+    this.ready = this.restore();
+    await this.ready;
+    return this.projectState();
+  }
+
+  notify(notice: string): void {
+    this.notices.push(notice);
+  }
+
   private async restore(): Promise<void> {
     this.library.removed.clear();
     for (const path of this.saved.removedImages) this.library.removed.add(path);
@@ -145,9 +165,16 @@ export class Backend implements Session {
       try {
         await this.library.addFolder(folder.role, folder.path, this.importHooks());
       } catch (error) {
+        // Kept in the project (a drive may come back); listed as missing until added or removed.
+        this.missingFolders.push({ role: folder.role, path: folder.path });
         this.notices.push(`The folder ${folder.path} could not be imported again (${messageOf(error)}).`);
       }
     }
+    if (this.missingFolders.length > 0)
+      this.notices.push(
+        `${this.missingFolders.length} folder(s) of this project are missing; everything else was kept. ` +
+          'Add them again from where they are now, or remove them.',
+      );
     const notice = await this.models.restore(this.saved.model !== null);
     if (notice) {
       this.notices.push(notice);
@@ -171,7 +198,10 @@ export class Backend implements Session {
 
   /** Saves and tells every transport; returns the new state. */
   async changed(): Promise<ProjectState> {
-    this.saved.folders = this.library.folderList().map(({ role, path }) => ({ role, path }));
+    this.saved.folders = [
+      ...this.library.folderList().map(({ role, path }) => ({ role, path })),
+      ...this.missingFolders,
+    ];
     this.saved.removedImages = [...this.library.removed];
     await this.store.save(this.saved);
     const project = this.projectState();
@@ -236,6 +266,7 @@ export class Backend implements Session {
   reset(saved: SavedProject): void {
     this.saved = saved;
     this.notices = [];
+    this.missingFolders = [];
     this.library.clear();
     this.models.clear();
     this.scores.clear();

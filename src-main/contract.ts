@@ -19,7 +19,6 @@ import { API_METHOD_NAMES, type ApiMethodName, channelOf, EVENT_CHANNEL } from '
 export const Role = z.enum(['train-positive', 'train-negative', 'test-positive', 'test-negative']);
 export type Role = z.infer<typeof Role>;
 
-export type { TrainErrorCode };
 /** What a role means: the split its images serve and their class. Read roles through this, never their spelling. */
 export interface RoleParts {
   split: 'train' | 'test';
@@ -36,6 +35,7 @@ export const labelOfRole = (role: Role): 0 | 1 => (ROLE_PARTS[role].class === 'p
 /** Index into classNames of a role's class: 0 = positive. */
 export const classIndexOfRole = (role: Role): 0 | 1 => (ROLE_PARTS[role].class === 'positive' ? 0 : 1);
 export const splitOfRole = (role: Role): RoleParts['split'] => ROLE_PARTS[role].split;
+export type { TrainErrorCode };
 
 export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
 export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
@@ -51,6 +51,14 @@ export const AUGMENT_SHIFT = 4;
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
 const ClassName = z.string().trim().min(1).max(40);
+/** A project's name: what "Save as…" asks for. */
+export const ProjectName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  .regex(/^[^\x00-\x1f\x7f]+$/, 'a name without control characters');
 const UploadId = z.string().regex(/^[0-9T]{15}-[0-9a-f]{8}$/, 'an upload id from beginUpload');
 /** A file announced for upload: relative path ('/'-separated) and size in bytes. */
 const AnnouncedFile = z.object({
@@ -105,6 +113,8 @@ export interface FolderInfo {
   skipped: number;
   /** For a folder uploaded from a browser: its own name ("cats"); `path` is where it is stored. */
   label?: string;
+  /** The folder could not be read when the project was opened (moved or deleted); it has no images. */
+  missing?: boolean;
 }
 
 /** One image the app holds; `id` is stable for the project's life. */
@@ -114,12 +124,6 @@ export interface ImageEntry {
   path: string;
   /** Set once a model exists: probability of the positive class. */
   probability?: number;
-}
-
-/** A file that was not used, and why, in words for people (e.g. "not an image (a text file)"). */
-export interface SkippedFile {
-  path: string;
-  reason: string;
 }
 
 /**
@@ -133,7 +137,8 @@ export interface FolderImportReport {
   /** For an uploaded folder: its own name; file paths in the report are then relative ("cats/sub/a.png"). */
   folderLabel?: string;
   accepted: number;
-  skipped: SkippedFile[];
+  /** Each skipped file: its reason code (a RejectReason such as 'corrupt') and a line for people. */
+  skipped: { path: string; reason: string; message: string }[];
   /** Groups of paths with identical pixels after preprocessing. */
   duplicates: string[][];
   /** Paths whose pixels also appear in the other class. */
@@ -145,6 +150,8 @@ export interface FolderImportReport {
 }
 
 export interface ProjectState {
+  /** The project's name once saved under one ("Save as…"); absent for a project never named. */
+  name?: string;
   classNames: [string, string];
   folders: FolderInfo[];
   counts: Record<Role, number>;
@@ -156,6 +163,16 @@ export interface ProjectState {
   history: TrainingRunSummary[];
   /** Set at start-up when the saved project could not be read (it was kept aside). */
   notice?: string;
+}
+
+/** A project in the list (Open…). */
+export interface ProjectSummary {
+  name: string;
+  folders: number;
+  hasModel: boolean;
+  runs: number;
+  /** ISO time of its last save. */
+  savedAt: string;
 }
 
 export interface ModelInfo {
@@ -268,6 +285,12 @@ export interface BatchRow {
   truth?: 0 | 1;
 }
 
+/** A file a batch classification could not use, and why (a line for people). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
 export interface BatchResult {
   /** What was classified: a folder path, an uploaded folder's name, or "3 files". */
   source: string;
@@ -350,10 +373,12 @@ export const ApiArgs = {
   classifyFile: z.tuple([Path.optional()]),
   /** Classifies uploaded bytes (browser drop); at most 50 MB as base64. */
   classifyBytes: z.tuple([z.string().max(70_000_000), z.string().max(255)]),
-  /** The current model's first layer as pictures (null: no model). */
-  learnedFeatures: z.tuple([]),
-  /** Saliency (and CNN feature maps) of an image given as the PNG data URL a prediction returned. */
-  explainImage: z.tuple([z.string().max(200_000)]),
+  /** The named projects kept in the user data, newest first. */
+  listProjects: z.tuple([]),
+  /** Names the open project and keeps it in the project list (a name another project has is refused). */
+  saveProjectAs: z.tuple([ProjectName]),
+  /** Keeps the open project in the list, then opens `name`; folders that moved are listed as missing. */
+  openProject: z.tuple([ProjectName]),
   // Folders from a browser (which never reveals paths): announce, send each file, then add or classify.
   /** Announces a folder (its name and every file's relative path and size); checks the caps. */
   beginUpload: z.tuple([z.string().min(1).max(255), z.array(AnnouncedFile).max(100_000)]),
@@ -370,6 +395,10 @@ export const ApiArgs = {
   batchThumbnails: z.tuple([z.array(z.number().int().min(0)).max(500)]),
   /** The last classifyFolder as CSV: file,probability,label,class (as `catnet predict --csv`). */
   batchCsv: z.tuple([]),
+  /** The current model's first layer as pictures (null: no model). */
+  learnedFeatures: z.tuple([]),
+  /** Saliency (and CNN feature maps) of an image given as the PNG data URL a prediction returned. */
+  explainImage: z.tuple([z.string().max(200_000)]),
   /** Saves the current model as .onnx (no path: native save dialog; null result = cancelled). */
   exportModel: z.tuple([Path.optional()]),
   /** Opens an .onnx model (no path: native open dialog; null result = cancelled). */
@@ -398,8 +427,9 @@ export interface ApiResults {
   classifyImage: Prediction;
   classifyFile: Prediction | null;
   classifyBytes: Prediction;
-  learnedFeatures: LearnedFeatures | null;
-  explainImage: Explanation;
+  listProjects: ProjectSummary[];
+  saveProjectAs: ProjectState;
+  openProject: ProjectState;
   beginUpload: { id: string; send: string[]; limits: { fileBytes: number; uploadBytes: number; totalBytes: number } };
   uploadFile: { received: number };
   cancelUpload: { cancelled: boolean };
@@ -408,6 +438,8 @@ export interface ApiResults {
   stopClassifyFolder: { stopping: boolean };
   batchThumbnails: Record<number, string>;
   batchCsv: string;
+  learnedFeatures: LearnedFeatures | null;
+  explainImage: Explanation;
   exportModel: ExportResult | null;
   openModel: ModelInfo | null;
 }

@@ -138,7 +138,11 @@ export async function decodeInto(
         if (signal?.aborted) return; // nothing more is reported once cancelled
         const stat = fast?.[j];
         if (!stat) await general(k);
-        else {
+        else if ('rejected' in stat) {
+          // too big for the decode budget: not cached (the same file may fit a larger budget)
+          const { reason, message } = stat.rejected;
+          onResult(k, { reason, message, fromCache: false });
+        } else {
           const row = rows[k];
           onResult(k, { fromCache: false, stat, row, crc: crc32(pixels.subarray(row * N_X, (row + 1) * N_X)) });
         }

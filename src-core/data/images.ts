@@ -5,6 +5,8 @@
 import { constants, promises as fsp } from 'node:fs';
 import sharp, { type OutputInfo } from 'sharp';
 import { IMAGE_SIZE, N_X, type ResizeMode } from '../image-format.js';
+import { reserveDecodeMemory } from './decode-budget.js';
+import { decodeEstimate, estimateFromMetadata } from './decode-estimate.js';
 import { ensureDecoderPolicy } from './decoders.js';
 import { SNIFF_BYTES, sniffFormat } from './format.js';
 import { decodeFileFast, decodeJpegFast } from './jpeg-fast.js';
@@ -77,6 +79,19 @@ export async function preprocessImage(bytes: Uint8Array | Buffer, opts: Preproce
     const vector = await decodeJpegFast(bytes, fit, maxPixels); // plain JPEGs; undefined: sharp decides
     if (vector) return vector;
   }
+  // The decode's memory, from the header (sharp's metadata for formats not read here), reserved
+  // from the budget shared with every other decode; too much for the whole budget: rejected.
+  let need = decodeEstimate(bytes, sniffed.format);
+  if (need === undefined) {
+    try {
+      need = estimateFromMetadata(await sharp(bytes).metadata());
+    } catch (err) {
+      throw rejectionFromSharp(err, maxPixels);
+    }
+  }
+  // Over the pixel limit: sharp refuses it below before decoding anything, with that reason.
+  const bytesNeeded = need.pixels > maxPixels ? 0 : need.bytes;
+  const release = await reserveDecodeMemory(bytesNeeded, `this ${sniffed.format.toUpperCase()} image`);
   let out: { data: Buffer; info: OutputInfo };
   try {
     out = await sharp(bytes, {
@@ -94,6 +109,8 @@ export async function preprocessImage(bytes: Uint8Array | Buffer, opts: Preproce
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw rejectionFromSharp(err, maxPixels);
+  } finally {
+    release();
   }
   const { info, data } = out;
   if (info.width !== IMAGE_SIZE || info.height !== IMAGE_SIZE || info.channels !== 3 || data.length !== N_X)

@@ -5,24 +5,10 @@
 // file it answers undefined and the caller decodes with sharp, which colour-manages or rejects it.
 // CATNET_DECODER=sharp turns the fast path off; tests force each path with setJpegDecoder().
 
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { N_X, type ResizeMode } from '../image-format.js';
-import { appRoot } from '../paths.js';
-
-interface JpegAddon {
-  decode64(bytes: Uint8Array, fit: number, maxPixels: number): Promise<Uint8Array | string>;
-  decodeFiles64(
-    paths: (string | Buffer)[],
-    rows: Uint32Array,
-    out: Uint8Array,
-    meta: Float64Array,
-    fit: number,
-    maxPixels: number,
-    maxBytes: number,
-  ): Promise<number>;
-}
+import { counter, tooBigToDecode, waitForBudget } from './decode-budget.js';
+import { JPEG_STATUS, type JpegAddon, jpegAddon, jpegAddonError, META_PER_FILE } from './jpeg-addon.js';
+import type { ImageRejected } from './reasons.js';
 
 /** A JPEG file read and decoded in one native job: its vector, and the size and mtime it was read at. */
 export interface FastDecodedFile {
@@ -50,25 +36,16 @@ export interface JpegDecoderInfo {
   handedOver: number;
 }
 
-let addon: JpegAddon | undefined;
-let loadError: string | undefined;
 let choice: JpegDecoderChoice = process.env.CATNET_DECODER === 'sharp' ? 'sharp' : 'auto';
 let fast = 0;
 let handedOver = 0;
 
-function loadJpegAddon(): JpegAddon | undefined {
-  if (addon || loadError) return addon;
-  const file = join(appRoot(), 'build', 'Release', 'catnet_jpeg.node');
-  if (!existsSync(file)) {
-    loadError = 'catnet_jpeg.node was not built (libjpeg-turbo headers were missing at install time)';
-    return undefined;
-  }
-  try {
-    addon = createRequire(import.meta.url)(file) as JpegAddon;
-  } catch (err) {
-    loadError = `catnet_jpeg.node did not load (${(err as Error).message.split('\n')[0]})`;
-  }
-  return addon;
+/** The addon when the fast path is on (its decode budget configured first), else undefined. */
+function activeAddon(): JpegAddon | undefined {
+  if (choice !== 'auto') return undefined;
+  const a = jpegAddon();
+  if (a) counter();
+  return a;
 }
 
 /** Test and benchmark hook: 'sharp' sends every JPEG to sharp; 'auto' uses the fast path when built. */
@@ -77,19 +54,13 @@ export function setJpegDecoder(c: JpegDecoderChoice): void {
 }
 
 export function jpegDecoderInfo(): JpegDecoderInfo {
-  const a = choice === 'auto' ? loadJpegAddon() : undefined;
-  const reason = a ? '' : choice === 'sharp' ? 'CATNET_DECODER=sharp or setJpegDecoder("sharp")' : (loadError ?? '');
+  const a = activeAddon();
+  const reason = a
+    ? ''
+    : choice === 'sharp'
+      ? 'CATNET_DECODER=sharp or setJpegDecoder("sharp")'
+      : (jpegAddonError() ?? '');
   return { decoder: a ? 'libjpeg-turbo' : 'sharp', reason, fast: fast, handedOver };
-}
-
-/** The addon's answer counted: a result (taken by the fast path) or a reason string (handed over). */
-function counted<T>(out: T | string): T | undefined {
-  if (typeof out === 'string') {
-    handedOver++;
-    return undefined;
-  }
-  fast++;
-  return out;
 }
 
 /**
@@ -105,6 +76,7 @@ export async function decodeFileFast(
 ): Promise<FastDecodedFile | undefined> {
   const vector = new Uint8Array(N_X);
   const [stat] = (await decodeFilesFast([fsPath], Uint32Array.of(0), vector, resize, maxPixels, maxBytes)) ?? [];
+  if (stat && 'rejected' in stat) throw stat.rejected;
   return stat && { vector, ...stat };
 }
 
@@ -114,12 +86,19 @@ export interface FastFileStat {
   mtimeMs: number;
 }
 
+/** A file whose decode needs more memory than the whole decode budget: refused, not handed over. */
+export interface FastFileRejected extends FastFileStat {
+  rejected: ImageRejected;
+}
+
 /**
  * A batch of files read and decoded in one native job (one thread-pool round trip for all of them),
  * each vector written straight to out[rows[i] * N_X ...]. Per file: its size and mtime when the fast
- * path took it, undefined when it was handed over (its rows of out are then unspecified: decode it
- * with the general path). undefined for the whole batch when the fast path is off or not built.
- * The caller must not touch those rows of out until the promise settles.
+ * path took it; `rejected` when decoding it needs more than the whole decode budget (sharp would need
+ * as much: it is not handed over); undefined when it was handed over (its rows of out are then
+ * unspecified: decode it with the general path). A file that must wait for decode budget is tried
+ * again, alone, until the budget has room. undefined for the whole batch when the fast path is off or
+ * not built. The caller must not touch those rows of out until the promise settles.
  */
 export async function decodeFilesFast(
   fsPaths: (string | Buffer)[],
@@ -128,31 +107,57 @@ export async function decodeFilesFast(
   resize: ResizeMode,
   maxPixels: number,
   maxBytes: number,
-): Promise<(FastFileStat | undefined)[] | undefined> {
-  const a = choice === 'auto' ? loadJpegAddon() : undefined;
+): Promise<(FastFileStat | FastFileRejected | undefined)[] | undefined> {
+  const a = activeAddon();
   if (!a) return undefined;
-  const meta = new Float64Array(fsPaths.length * 3);
-  await a.decodeFiles64(fsPaths, rows, out, meta, FIT_CODE[resize], maxPixels, maxBytes);
-  return fsPaths.map((_, i) => {
-    const size = meta[i * 3];
-    if (size < 0) {
-      handedOver++;
-      return undefined;
-    }
-    fast++;
-    return { size, mtimeMs: meta[i * 3 + 1] * 1e3 + meta[i * 3 + 2] / 1e6 };
-  });
+  const results: (FastFileStat | FastFileRejected | undefined)[] = new Array(fsPaths.length).fill(undefined);
+  let todo = fsPaths.map((_, i) => i);
+  for (let round = 0; todo.length > 0; round++) {
+    if (round > 0) await waitForBudget();
+    const meta = new Float64Array(todo.length * META_PER_FILE);
+    const paths = todo.map((i) => fsPaths[i]);
+    const subset = todo.length === fsPaths.length ? rows : Uint32Array.from(todo, (i) => rows[i]);
+    await a.decodeFiles64(paths, subset, out, meta, FIT_CODE[resize], maxPixels, maxBytes);
+    const busy: number[] = [];
+    todo.forEach((i, j) => {
+      const [status, size, sec, nsec, need] = meta.subarray(j * META_PER_FILE, (j + 1) * META_PER_FILE);
+      const stat = { size, mtimeMs: sec * 1e3 + nsec / 1e6 };
+      if (status === JPEG_STATUS.busy) busy.push(i);
+      else if (status === JPEG_STATUS.ok) {
+        fast++;
+        results[i] = stat;
+      } else if (status === JPEG_STATUS.tooBig) results[i] = { ...stat, rejected: tooBigToDecode(need, 'this JPEG') };
+      else handedOver++;
+    });
+    todo = busy;
+  }
+  return results;
 }
 
 /**
  * The 12,288-byte HWC vector of a JPEG, or undefined when sharp must decode it (the fast path is
- * off or not built, or the file is not a plain JPEG: see the file comment). Never throws for bad bytes.
+ * off or not built, or the file is not a plain JPEG: see the file comment). Waits while the decode
+ * budget is short; throws ImageRejected when the decode needs more than the whole budget. Never
+ * throws for bad bytes.
  */
 export async function decodeJpegFast(
   bytes: Uint8Array,
   resize: ResizeMode,
   maxPixels: number,
 ): Promise<Uint8Array | undefined> {
-  const a = choice === 'auto' ? loadJpegAddon() : undefined;
-  return a && counted(await a.decode64(bytes, FIT_CODE[resize], maxPixels));
+  const a = activeAddon();
+  if (!a) return undefined;
+  for (;;) {
+    const answer = await a.decode64(bytes, FIT_CODE[resize], maxPixels);
+    if (answer instanceof Uint8Array) {
+      fast++;
+      return answer;
+    }
+    if (answer.status === JPEG_STATUS.tooBig) throw tooBigToDecode(answer.need, 'this JPEG');
+    if (answer.status !== JPEG_STATUS.busy) {
+      handedOver++;
+      return undefined;
+    }
+    await waitForBudget();
+  }
 }

@@ -31,7 +31,7 @@
 #endif
 
 /* Spin windows are measured in time, not PAUSE counts: PAUSE takes from ~3 to ~150 cycles depending on
- * the CPU (20 ns here on Zen 5, so the former 4000 rounds were only ~80 us).
+ * the CPU, so a fixed count of rounds spins for very different times (figures in bench/README.md).
  * WORKER_SPIN_NS: how long a worker spins after its last chunk before sleeping. It must cover the gaps
  * between the parallel calls of one training iteration (the hidden-layer ops, the update step and the
  * JS between iterations: ~60-150 us for the course net), else every call pays a futex wake-up

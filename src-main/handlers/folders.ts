@@ -26,6 +26,7 @@ async function importFolder(
   extraSkipped: FolderImportReport['skipped'] = [],
 ): Promise<FolderImportReport> {
   const imported = await s.library.addFolder(role, folder, s.importHooks());
+  s.missingFolders = s.missingFolders.filter((f) => !(f.role === role && f.path === imported.folder));
   const report = extraSkipped.length > 0 ? { ...imported, skipped: [...extraSkipped, ...imported.skipped] } : imported;
   await s.changed();
   s.events.emit({ type: 'import-done', report });
@@ -40,7 +41,11 @@ export function folderHandlers(s: Session): HandlerGroup<FolderMethods> {
       return importFolder(s, role, folder);
     },
     removeFolder: async (role, path) => {
-      if (!s.library.removeFolder(role, path)) throw new Error(`${path} is not a ${role} folder of this project`);
+      const missing = s.missingFolders.filter((f) => !(f.role === role && f.path === path));
+      const wasMissing = missing.length < s.missingFolders.length;
+      s.missingFolders = missing;
+      if (!s.library.removeFolder(role, path) && !wasMissing)
+        throw new Error(`${path} is not a ${role} folder of this project`);
       return s.changed();
     },
     removeImage: async (id) => {
@@ -61,7 +66,9 @@ export function folderHandlers(s: Session): HandlerGroup<FolderMethods> {
     cancelUpload: (id) => s.uploads.cancel(id),
     addUploadedFolder: async (role, id) => {
       const { folder, skipped } = await s.uploads.finish(id);
-      return importFolder(s, role, folder, skipped);
+      // Files the browser never sent (too large, or the upload stopped): reason code, then the line for people.
+      const unsent = skipped.map(({ path, reason }) => ({ path, reason: 'not-uploaded', message: reason }));
+      return importFolder(s, role, folder, unsent);
     },
   };
 }

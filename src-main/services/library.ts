@@ -13,7 +13,7 @@ import { type FolderImportReport, type ImageEntry, labelOfRole, type Role, type 
 /** Compile-time: the app's folder report has the engine report's fields, with the same types. */
 type Shared = 'accepted' | 'duplicates' | 'inBothClasses' | 'seconds' | 'fromCache' | 'warnings';
 export const FOLDER_REPORT_MATCHES: Same<Pick<FolderImportReport, Shared>, Pick<ImportReport, Shared>> &
-  Same<FolderImportReport['skipped'][number]['path'], SkippedFile['path']> = true;
+  Same<FolderImportReport['skipped'][number], Pick<SkippedFile, 'path' | 'message'> & { reason: string }> = true;
 
 /** Label of a role's images: 1 = positive class (classNames[0]). */
 export const labelOf = labelOfRole;
@@ -87,7 +87,7 @@ export class Library {
       folder: path,
       ...(label !== path ? { folderLabel: label } : {}),
       accepted: report.accepted,
-      skipped: report.skipped.map((s) => ({ path: shown(s.path), reason: s.message })),
+      skipped: report.skipped.map(({ path, reason, message }) => ({ path: shown(path), reason, message })),
       duplicates: report.duplicates.map((group) => group.map(shown)),
       inBothClasses: inBothClasses.map(shown),
       seconds: report.seconds,

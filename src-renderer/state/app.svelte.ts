@@ -9,6 +9,7 @@ import { errorMessage, type Run } from './errors.js';
 import { EvaluationState } from './evaluation.svelte.js';
 import { LearnedState } from './learned.svelte.js';
 import { ModelFileState } from './model-file.svelte.js';
+import { ProjectsState } from './projects.svelte.js';
 import { ThumbnailCache } from './thumbnails.svelte.js';
 import { TrainingState } from './training.svelte.js';
 
@@ -28,6 +29,7 @@ export class AppState {
   readonly classify: ClassifyState;
   readonly batch: BatchState;
   readonly modelFile: ModelFileState;
+  readonly projects: ProjectsState;
   readonly learned: LearnedState;
 
   readonly classNames = $derived<[string, string]>(this.project?.classNames ?? ['Cat', 'Not cat']);
@@ -43,6 +45,11 @@ export class AppState {
     this.batch = new BatchState(api);
     this.modelFile = new ModelFileState(api, run, () => this.modelOpened());
     this.learned = new LearnedState(api);
+    this.projects = new ProjectsState(api, {
+      run,
+      switched: (project) => this.switchedTo(project),
+      updated: (project) => this.setProject(project),
+    });
   }
 
   /** Loads the engine line and the saved project, subscribes to events; returns the unsubscribe. */
@@ -114,9 +121,8 @@ export class AppState {
     if (project) this.setProject(project);
   }
 
-  async newProject(): Promise<void> {
-    const project = await this.run('Starting a new project', () => this.api.newProject());
-    if (!project) return;
+  /** Another project is open (New, Open…): every section starts over from it. */
+  switchedTo(project: ProjectState): void {
     this.thumbs.clear();
     this.data.reports = [];
     this.training.reset();
@@ -127,6 +133,14 @@ export class AppState {
     this.learned.reset();
     this.setProject(project, { replaceSettings: true });
     this.data.imagesChanged();
+    this.notice = project.notice ?? null;
+    void this.api.lastImportReports().then(
+      (reports) => {
+        this.data.reports = reports;
+      },
+      () => undefined,
+    );
+    if (project.model) void this.evaluation.refresh();
   }
 
   /** Another model is current: read the project, evaluate, classify the last grid image again. */

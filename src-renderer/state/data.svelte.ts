@@ -115,6 +115,7 @@ export class DataState {
       const project = await this.app.run('Creating the demo', () => this.app.api.createDemo());
       if (!project) return;
       this.app.setProject(project, { replaceSettings: true });
+      if (project.notice) this.app.notice = project.notice;
       const reports = await this.app.run('Reading the import reports', () => this.app.api.lastImportReports());
       if (reports) this.reports = reports;
     } finally {

@@ -5,7 +5,7 @@
 // feature maps and filters); the model exports as .onnx. Screenshots go to test-output/e2e-cnn/
 // (CATNET_UPDATE_SCREENSHOT=1 also writes the README's docs/learned.png).
 
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,14 +15,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectState } from '../../src-main/contract.js';
 import { useBrowserApp } from '../helpers/browser-app.js';
 import { chromiumMissing } from '../helpers/chromium.js';
-import { SHARED_DIR } from '../helpers/course-data.js';
+import { SHARED_DIR, sharedDataMissing } from '../helpers/course-data.js';
 
 const PETS = join(SHARED_DIR, 'datasets', 'pets', 'train');
 const OUT = 'test-output/e2e-cnn';
 const PER_CLASS = 40;
 const EPOCHS = 4;
-const petsMissing = existsSync(join(PETS, 'cat')) && existsSync(join(PETS, 'dog')) ? null : `no ${PETS}/{cat,dog}`;
-if (petsMissing) console.warn(`cnn-path e2e skipped: ${petsMissing} (the pets photos are not installed)`);
+const petsMissing = sharedDataMissing(
+  [join(PETS, 'cat'), join(PETS, 'dog')],
+  'cnn-path e2e skipped',
+  'the pets photos belong in ../shared/datasets/pets',
+);
 
 /** The first `n` photos of a class, copied (the loader does not follow links out of a folder). */
 function copyPhotos(kind: 'cat' | 'dog', to: string, n: number): void {

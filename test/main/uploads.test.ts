@@ -136,7 +136,8 @@ describe('uploaded folders', () => {
     expect(report.accepted).toBe(1);
     expect(report.skipped).toContainEqual({
       path: 'mixed/huge.png',
-      reason: expect.stringMatching(/too large to upload.*limit is 0\.2 MB per file/),
+      reason: 'not-uploaded',
+      message: expect.stringMatching(/too large to upload.*limit is 0\.2 MB per file/),
     });
     // Over the per-upload cap.
     const many = Array.from({ length: 3 }, (_, i) => ({ path: `${i}.png`, size: 150_000 }));

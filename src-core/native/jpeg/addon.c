@@ -1,6 +1,6 @@
 /* Node-API glue of the fast JPEG path (catnet_jpeg.node):
- * - decode64(bytes, fit, maxPixels): Promise of the 12,288-byte vector, or of a string saying why the
- *   general decoder must take these bytes;
+ * - decode64(bytes, fit, maxPixels): Promise of the 12,288-byte vector, or of { status, why, need }
+ *   saying why not (the general decoder takes the bytes, or the decode budget is short: budget.h);
  * - decodeFiles64(paths, rows, out, meta, ...): files read and decoded in one job (one thread-pool
  *   round trip instead of open/stat/read/close/decode per file), vectors written straight into the
  *   caller's memory. Only a regular, non-symlink, non-empty JPEG of at most maxBytes (and 64 MiB:
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "budget.h"
 #include "jpeg64.h"
 
 #define N_X (CN_JPEG64_SIZE * CN_JPEG64_SIZE * 3)
@@ -48,6 +49,7 @@ struct job {
   int fit;
   double max_pixels;
   int status;
+  size_t need;
   uint8_t out[N_X];
   char why[256];
 };
@@ -55,14 +57,15 @@ struct job {
 static void execute(napi_env env, void *p) {
   (void)env;
   struct job *j = p;
-  j->status = cn_jpeg64(j->data, j->len, j->fit, j->max_pixels, j->out, j->why, sizeof j->why);
+  j->status = cn_jpeg64(j->data, j->len, j->fit, j->max_pixels, j->out, j->why, sizeof j->why, &j->need);
 }
 
 /* Reads the whole file when it is a regular JPEG of at most max_bytes (and MAX_FAST_FILE) and decodes
  * it into out (N_X bytes); any other file, or any problem, is CN_JPEG64_FALLBACK/ERROR with a reason
  * and the caller's general path takes it. size/mtime: as fstat saw the file that was read. */
 static int read_decode(const char *path, int fit, double max_pixels, double max_bytes, uint8_t *out, double *size,
-                       double *mtime_sec, double *mtime_nsec, char *why, size_t why_len) {
+                       double *mtime_sec, double *mtime_nsec, size_t *need, char *why, size_t why_len) {
+  *need = 0;
   int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     snprintf(why, why_len, "open: errno %d", errno);
@@ -103,7 +106,7 @@ static int read_decode(const char *path, int fit, double max_pixels, double max_
   *size = (double)st.st_size;
   *mtime_sec = (double)MTIME_SEC(st);
   *mtime_nsec = (double)MTIME_NSEC(st);
-  status = cn_jpeg64(buf, n, fit, max_pixels, out, why, why_len);
+  status = cn_jpeg64(buf, n, fit, max_pixels, out, why, why_len, need);
 done:
   free(buf);
   close(fd);
@@ -122,9 +125,17 @@ static void complete(napi_env env, napi_status work_status, void *p) {
       result = vector;
     }
   }
-  if (!result) {
+  if (!result) { /* { status, why, need }: status CN_JPEG64_* (OK here: no memory for the vector) */
     const char *why = work_status != napi_ok ? "cancelled" : j->status == CN_JPEG64_OK ? "out of memory" : j->why;
-    napi_create_string_utf8(env, why, NAPI_AUTO_LENGTH, &result);
+    int status = work_status != napi_ok || j->status == CN_JPEG64_OK ? CN_JPEG64_FALLBACK : j->status;
+    napi_value v;
+    napi_create_object(env, &result);
+    napi_create_int32(env, status, &v);
+    napi_set_named_property(env, result, "status", v);
+    napi_create_string_utf8(env, why, NAPI_AUTO_LENGTH, &v);
+    napi_set_named_property(env, result, "why", v);
+    napi_create_double(env, (double)j->need, &v);
+    napi_set_named_property(env, result, "need", v);
   }
   napi_resolve_deferred(env, j->deferred, result);
   napi_delete_reference(env, j->input_ref);
@@ -234,9 +245,12 @@ static int limits_args(napi_env env, const napi_value *v, const char *fn, int32_
 
 /* decodeFiles64(paths, rows, out, meta, fit, maxPixels, maxBytes): the files of `paths` read and
  * decoded in ONE thread-pool job (one wake-up of the caller per batch, not per file), each vector
- * written straight to out[rows[i] * N_X ...] (the caller's Dataset memory). meta (Float64Array, 3 per
- * file) gets [size, mtimeSec, mtimeNsec], or size -1 when the file was handed over. Resolves to the
- * number decoded. The caller must not touch those rows of out until then. */
+ * written straight to out[rows[i] * N_X ...] (the caller's Dataset memory). meta (Float64Array,
+ * META_PER_FILE per file) gets [status, size, mtimeSec, mtimeNsec, need]: status CN_JPEG64_OK (size
+ * and mtime as read), TOO_BIG or BUSY (need: the bytes the decode needs; size and mtime as read), or
+ * FALLBACK/ERROR (handed over). Resolves to the number decoded. The caller must not touch those rows
+ * of out until then. */
+#define META_PER_FILE 5
 struct batch {
   napi_async_work work;
   napi_deferred deferred;
@@ -264,11 +278,13 @@ static void execute_batch(napi_env env, void *p) {
   struct batch *b = p;
   char why[256];
   for (size_t i = 0; i < b->n; i++) {
-    double *m = b->meta + i * 3;
+    double *m = b->meta + i * META_PER_FILE;
+    size_t need;
     int status = read_decode(b->paths[i], b->fit, b->max_pixels, b->max_bytes, b->out + (size_t)b->rows[i] * N_X,
-                             &m[0], &m[1], &m[2], why, sizeof why);
+                             &m[1], &m[2], &m[3], &need, why, sizeof why);
+    m[0] = status;
+    m[4] = (double)need;
     if (status == CN_JPEG64_OK) b->decoded++;
-    else m[0] = -1;
   }
 }
 
@@ -298,8 +314,8 @@ static napi_value decode_files64(napi_env env, napi_callback_info info) {
     return throw_type(env, "catnet_jpeg decodeFiles64: rows must be a Uint32Array, one per path");
   if (!typed(env, argv[2], napi_uint8_array, &out, &out_len))
     return throw_type(env, "catnet_jpeg decodeFiles64: out must be a Uint8Array");
-  if (!typed(env, argv[3], napi_float64_array, &meta, &meta_len) || meta_len != (size_t)n * 3)
-    return throw_type(env, "catnet_jpeg decodeFiles64: meta must be a Float64Array of 3 per path");
+  if (!typed(env, argv[3], napi_float64_array, &meta, &meta_len) || meta_len != (size_t)n * META_PER_FILE)
+    return throw_type(env, "catnet_jpeg decodeFiles64: meta must be a Float64Array of 5 per path");
   for (uint32_t i = 0; i < n; i++)
     if (((uint32_t *)rows)[i] >= out_len / N_X)
       return throw_type(env, "catnet_jpeg decodeFiles64: a row is outside out");
@@ -341,8 +357,73 @@ static napi_value decode_files64(napi_env env, napi_callback_info info) {
   return promise;
 }
 
+/* The decode budget (budget.h), shared with the general decoder's large images:
+ * decodeBudget() -> { total, used, peak }; setDecodeBudget(bytes); resetDecodePeak();
+ * reserveDecode(bytes) -> whether reserved (never waits); releaseDecode(bytes). */
+static int size_arg(napi_env env, napi_callback_info info, size_t *n) {
+  size_t argc = 1;
+  napi_value argv[1];
+  double v;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1 ||
+      napi_get_value_double(env, argv[0], &v) != napi_ok || !(v >= 0) || v > 9007199254740991.0) {
+    napi_throw_type_error(env, NULL, "catnet_jpeg: expected a byte count (a non-negative integer)");
+    return 0;
+  }
+  *n = (size_t)v;
+  return 1;
+}
+
+static napi_value decode_budget(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, v;
+  napi_create_object(env, &result);
+  napi_create_double(env, (double)cn_budget_total(), &v);
+  napi_set_named_property(env, result, "total", v);
+  napi_create_double(env, (double)cn_budget_used(), &v);
+  napi_set_named_property(env, result, "used", v);
+  napi_create_double(env, (double)cn_budget_peak(), &v);
+  napi_set_named_property(env, result, "peak", v);
+  return result;
+}
+
+static napi_value set_decode_budget(napi_env env, napi_callback_info info) {
+  size_t n;
+  if (size_arg(env, info, &n)) cn_budget_set_total(n);
+  return NULL;
+}
+
+static napi_value reset_decode_peak(napi_env env, napi_callback_info info) {
+  (void)info;
+  cn_budget_reset_peak();
+  return NULL;
+}
+
+static napi_value reserve_decode(napi_env env, napi_callback_info info) {
+  size_t n;
+  napi_value result;
+  if (!size_arg(env, info, &n)) return NULL;
+  napi_get_boolean(env, cn_budget_try_reserve(n), &result);
+  return result;
+}
+
+static napi_value release_decode(napi_env env, napi_callback_info info) {
+  size_t n;
+  if (size_arg(env, info, &n)) cn_budget_release(n);
+  return NULL;
+}
+
 NAPI_MODULE_INIT() {
   napi_value fn;
+  napi_create_function(env, "decodeBudget", NAPI_AUTO_LENGTH, decode_budget, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeBudget", fn);
+  napi_create_function(env, "setDecodeBudget", NAPI_AUTO_LENGTH, set_decode_budget, NULL, &fn);
+  napi_set_named_property(env, exports, "setDecodeBudget", fn);
+  napi_create_function(env, "resetDecodePeak", NAPI_AUTO_LENGTH, reset_decode_peak, NULL, &fn);
+  napi_set_named_property(env, exports, "resetDecodePeak", fn);
+  napi_create_function(env, "reserveDecode", NAPI_AUTO_LENGTH, reserve_decode, NULL, &fn);
+  napi_set_named_property(env, exports, "reserveDecode", fn);
+  napi_create_function(env, "releaseDecode", NAPI_AUTO_LENGTH, release_decode, NULL, &fn);
+  napi_set_named_property(env, exports, "releaseDecode", fn);
   napi_create_function(env, "decode64", NAPI_AUTO_LENGTH, decode64, NULL, &fn);
   napi_set_named_property(env, exports, "decode64", fn);
   napi_create_function(env, "decodeFiles64", NAPI_AUTO_LENGTH, decode_files64, NULL, &fn);

@@ -9,6 +9,8 @@
  * error. It never longjmps out of this file and never writes outside `out` (N_X bytes). */
 #include "jpeg64.h"
 
+#include "budget.h"
+
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -233,11 +235,34 @@ static int resample(const uint8_t *img, int w, int h, int w0, int h0, int o, int
   return 1;
 }
 
-int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8_t *out, char *why, size_t why_len) {
+/* Bytes this decode allocates beyond small tables, after jpeg_calc_output_dimensions: the whole
+ * image's coefficient buffer when the file has several scans (progressive, or components in separate
+ * scans: libjpeg keeps every DCT block until the last scan; 2 bytes per pixel and component at 4:4:4),
+ * as jdcoefct.c sizes it, plus the scaled output image (twice when it is turned by EXIF). */
+static size_t decode_bytes(j_decompress_ptr c, int turned) {
+  size_t n = (size_t)c->output_width * c->output_height * 3 * (turned ? 2 : 1);
+  if (jpeg_has_multiple_scans(c))
+    for (int i = 0; i < c->num_components; i++) {
+      const jpeg_component_info *k = &c->comp_info[i];
+      size_t w = ((size_t)k->width_in_blocks + k->h_samp_factor - 1) / k->h_samp_factor * k->h_samp_factor;
+      size_t h = ((size_t)k->height_in_blocks + k->v_samp_factor - 1) / k->v_samp_factor * k->v_samp_factor;
+      n += w * h * sizeof(JBLOCK);
+    }
+  return n;
+}
+
+/* libjpeg's own cap on its whole-image buffers, above the estimate (tables, row buffers): if the
+ * estimate were ever short, libjpeg stops with an error instead of allocating past the budget. */
+#define CAP_SLACK ((size_t)32 << 20)
+
+int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8_t *out, char *why, size_t why_len,
+              size_t *need_bytes) {
   struct jpeg_decompress_struct cinfo;
   struct error_mgr err;
   uint8_t *volatile img = NULL;
   volatile int status = CN_JPEG64_OK;
+  volatile size_t reserved = 0;
+  *need_bytes = 0;
   memset(&err, 0, sizeof err);
   why[0] = 0;
   cinfo.err = jpeg_std_error(&err.pub);
@@ -248,6 +273,7 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
     snprintf(why, why_len, "libjpeg: %s", err.message);
     jpeg_destroy_decompress(&cinfo);
     scratch_trim();
+    if (reserved) cn_budget_release(reserved);
     return CN_JPEG64_ERROR;
   }
   jpeg_create_decompress(&cinfo);
@@ -294,17 +320,37 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
     cinfo.dct_method = JDCT_IFAST;
     cinfo.do_fancy_upsampling = FALSE;
   }
+  jpeg_calc_output_dimensions(&cinfo);
+  size_t bytes = decode_bytes(&cinfo, o != 1);
+  *need_bytes = bytes;
+  if (bytes > CN_JPEG64_SMALL_DECODE) {
+    if (bytes > cn_budget_total()) {
+      snprintf(why, why_len, "needs %.0f MB to decode, more than the %.0f MB decode budget", bytes / 1048576.0,
+               cn_budget_total() / 1048576.0);
+      jpeg_destroy_decompress(&cinfo);
+      return CN_JPEG64_TOO_BIG;
+    }
+    if (!cn_budget_try_reserve(bytes)) {
+      snprintf(why, why_len, "waiting for %.0f MB of decode budget", bytes / 1048576.0);
+      jpeg_destroy_decompress(&cinfo);
+      return CN_JPEG64_BUSY;
+    }
+    reserved = bytes;
+  }
+  cinfo.mem->max_memory_to_use = (long)((bytes > CN_JPEG64_SMALL_DECODE ? bytes : CN_JPEG64_SMALL_DECODE) + CAP_SLACK);
   jpeg_start_decompress(&cinfo);
   int ow = (int)cinfo.output_width, oh = (int)cinfo.output_height;
   if (cinfo.output_components != 3 || ow <= 0 || oh <= 0) {
     snprintf(why, why_len, "decoded to %d components", cinfo.output_components);
     jpeg_destroy_decompress(&cinfo);
+    if (reserved) cn_budget_release(reserved);
     return CN_JPEG64_FALLBACK;
   }
   img = scratch_get(0, (size_t)ow * oh * 3);
   if (!img) {
     snprintf(why, why_len, "out of memory");
     jpeg_destroy_decompress(&cinfo);
+    if (reserved) cn_budget_release(reserved);
     return CN_JPEG64_FALLBACK;
   }
   while (cinfo.output_scanline < cinfo.output_height) {
@@ -312,7 +358,9 @@ int cn_jpeg64(const uint8_t *data, size_t len, int fit, double max_pixels, uint8
     jpeg_read_scanlines(&cinfo, &row, 1);
   }
   jpeg_finish_decompress(&cinfo);
-  jpeg_destroy_decompress(&cinfo);
+  jpeg_destroy_decompress(&cinfo); /* frees the coefficient buffer */
+  if (reserved) cn_budget_release(reserved);
+  reserved = 0;
   if (err.warned) { /* truncated or damaged: sharp decides (it rejects truncated files, names the fault) */
     snprintf(why, why_len, "libjpeg warning: %s", err.message);
     scratch_trim();

@@ -184,10 +184,10 @@ describe.skipIf(!built)('fast JPEG path', () => {
     const scan = progressive.subarray(lastSos, eoi);
     const bomb = Buffer.concat([progressive.subarray(0, eoi), ...Array(400).fill(scan), progressive.subarray(eoi)]);
     const addon = createRequire(import.meta.url)(join(appRoot(), 'build', 'Release', 'catnet_jpeg.node')) as {
-      decode64(b: Uint8Array, fit: number, maxPixels: number): Promise<Uint8Array | string>;
+      decode64(b: Uint8Array, fit: number, maxPixels: number): Promise<Uint8Array | { why: string }>;
     };
     expect(await addon.decode64(progressive, 0, 1e8)).toBeInstanceOf(Uint8Array);
-    expect(await addon.decode64(bomb, 0, 1e8)).toBe('libjpeg: more than 256 scans');
+    expect(await addon.decode64(bomb, 0, 1e8)).toMatchObject({ status: 2, why: 'libjpeg: more than 256 scans' });
     expect(await decodeJpegFast(bomb, 'cover', 1e8)).toBeUndefined();
   });
 
