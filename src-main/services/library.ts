@@ -74,6 +74,7 @@ export class Library {
       folders: [{ path, label: labelOf(role) }],
       cacheDir: this.cacheDir,
       classNames: hooks.classNames,
+      isolate: true, // a decoder crash skips the file; the app stays up
       onProgress: (p) => hooks.onProgress?.(role, path, p),
       ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
