@@ -57,6 +57,7 @@ describe('evaluateTargets', () => {
       folder_predict_vs_ingest: true, // 1170 / 1300 = 0.9
       responsive_training_ms: true,
       responsive_import_ms: false,
+      cnn_epoch_vs_torch: false, // no conv section in these results: not measured
     });
     expect(ratios.train_speedup_vs_torch).toBe(2);
     expect(targets.find((t) => t.id === 'gemm_workload_percent_of_peak')?.measured).toBe(60);
