@@ -11,7 +11,7 @@ import { Network } from '../nn/network.js';
 import { formatLayers } from '../nn/spec.js';
 import { formatAugmentation, isAugmenting } from './augment.js';
 import { checkData, type TrainingInput } from './data.js';
-import { asTrainError } from './errors.js';
+import { asTrainError, TrainError } from './errors.js';
 import { gatherTrainingData } from './gather.js';
 import { checkInitialModel } from './initial-model.js';
 import { TrainingLoop } from './loop.js';
@@ -49,7 +49,7 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
       earlyStopping: o.patience > 0,
       augment: isAugmenting(o.augment),
     },
-    options.memoryLimitBytes ?? defaultMemoryBudget(),
+    memoryLimit(options.memoryLimitBytes),
   );
   let split: ReturnType<typeof splitValidation>;
   try {
@@ -141,6 +141,17 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
     ...(loop.message ? { message: loop.message } : {}),
     backend: kernels.info,
   };
+}
+
+/** TrainOptions.memoryLimitBytes, checked, or the machine's default budget. */
+function memoryLimit(bytes: number | undefined): number {
+  if (bytes === undefined) return defaultMemoryBudget();
+  if (!(Number.isFinite(bytes) && bytes > 0))
+    throw new TrainError(
+      'bad-option',
+      `training options: memoryLimitBytes must be a number of bytes > 0, got ${bytes}`,
+    );
+  return bytes;
 }
 
 /** The settings recorded in the model's training summary (shown by the app and `catnet inspect`). */
