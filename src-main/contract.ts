@@ -176,7 +176,10 @@ export interface ProjectSummary {
 }
 
 export interface ModelInfo {
+  /** Dense layers [n_0, ..., 1] (n_0 = the conv body's output size for a CNN). */
   layerDims: number[];
+  /** A CNN's layers text, e.g. "c16,p,c32,p,c64,p,64" (absent for the course's dense nets). */
+  layers?: string;
   activation: string;
   classNames: [string, string];
   threshold: number;

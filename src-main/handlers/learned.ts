@@ -1,4 +1,5 @@
-// What the current model learned: its first layer as pictures, and why it classified an image as it did.
+// What the current model learned: its first layer as pictures, and why it decided as it did about
+// one image (saliency, CNN feature maps).
 
 import { explainImage, learnedFeatures, vectorOfPng } from '../services/learned.js';
 import type { HandlerGroup, Session } from '../session.js';

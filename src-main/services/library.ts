@@ -72,6 +72,7 @@ export class Library {
       folders: [{ path, label: labelOf(role) }],
       cacheDir: this.cacheDir,
       classNames: hooks.classNames,
+      isolate: true, // a decoder crash skips the file; the app stays up
       onProgress: (p) => hooks.onProgress?.(role, path, p),
     });
     const otherClass = new Set(

@@ -8,28 +8,23 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
+import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { writeFiles } from '../helpers/make-images.js';
 import { tinted } from '../helpers/red-vs-blue.js';
-import { ensureRendererBuilt } from '../helpers/renderer-build.js';
-import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
-
-if (chromiumMissing) console.warn(chromiumMissing);
 
 const OUT = 'test-output/e2e-projects';
 
-describe.skipIf(chromiumMissing !== null)('several projects in chromium', () => {
-  let server: RunningWebServer;
-  let browser: LaunchedChromium;
+describeInChromium('several projects in chromium', () => {
+  const app = useBrowserApp();
   let work: string;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const text = async (testid: string): Promise<string> => ((await page.getByTestId(testid).textContent()) ?? '').trim();
   const shot = (name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     mkdirSync(OUT, { recursive: true });
     work = await mkdtemp(join(tmpdir(), 'catnet-e2e-projects-'));
     for (const [name, rgb, n] of [
@@ -40,26 +35,21 @@ describe.skipIf(chromiumMissing !== null)('several projects in chromium', () => 
       for (let i = 0; i < n; i++) files[`${i}.png`] = await tinted([...rgb], i + n * 10);
       writeFiles(join(work, name), files);
     }
-    server = await startWebServer();
-    browser = await launchChromium();
-    page = await browser.context.newPage();
+    ({ page, problems } = await app.openPage());
     await page.setViewportSize({ width: 1360, height: 900 });
-    page.on('pageerror', (error) => problems.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('saves, starts anew, reopens, and names a folder that moved', { timeout: 60_000 }, async () => {
     onTestFailed(async () => {
       await shot('failure').catch(() => undefined);
-      console.warn(`problems: ${JSON.stringify(problems)}; server stderr:\n${server.stderr()}`);
+      console.warn(`problems: ${JSON.stringify(problems)}; server stderr:\n${app.server.stderr()}`);
     });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await expect.poll(() => text('engine-info'), { timeout: 15_000 }).toContain('catnet ');
     const add = async (role: string, folder: string, expected: string) => {
       await page.getByTestId(`add-path-input-${role}`).fill(join(work, folder));
@@ -85,10 +75,15 @@ describe.skipIf(chromiumMissing !== null)('several projects in chromium', () => 
     await page.getByTestId('open-project-Reds and blues').waitFor();
     expect(await text('projects-panel')).toMatch(/Reds and blues\s+2 folders · no model · 0 runs/);
     await shot('open-panel');
+    await docScreenshot({ page, downTo: page.getByTestId('projects-panel') }, OUT, 'projects');
     await page.getByTestId('open-project-Reds and blues').click();
     await expect.poll(() => text('count-train-positive'), { timeout: 30_000 }).toBe('6 images');
     expect(await text('count-train-negative')).toBe('4 images');
     expect(await text('project-name')).toBe('Reds and blues');
+    // The grids show the reopened images' thumbnails.
+    await expect
+      .poll(() => page.getByTestId('drop-zone-train-positive').locator('img').count(), { timeout: 15_000 })
+      .toBe(6);
 
     // The blues folder moves: opening the project again says which folder is missing, keeps the rest.
     await page.getByTestId('new-project-button').click();

@@ -52,7 +52,7 @@ describe('library through the back end', () => {
     const report = ok<FolderImportReport>(await backend.call('addFolder', ['train-positive', red]));
     expect(report.accepted).toBe(12);
     expect(report.skipped.map((s) => s.path).sort()).toEqual([join(red, 'broken.png'), join(red, 'notes.txt')]);
-    for (const s of report.skipped) expect(s.message.length).toBeGreaterThan(5);
+    for (const s of report.skipped) expect(s.reason.length).toBeGreaterThan(5);
     expect(events.some((e) => e.type === 'import-progress' && e.total === 14)).toBe(true);
     expect(events.some((e) => e.type === 'import-done' && e.report.folder === red)).toBe(true);
     const project = ok<ProjectState>(await backend.call('getProject', []));

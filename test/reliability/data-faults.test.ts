@@ -177,7 +177,7 @@ describe('a folder deleted during its import', () => {
     expect(deleted).toBe(true);
     if (r.ok) {
       expect(r.ok.accepted + r.ok.skipped.length).toBeLessThanOrEqual(150);
-      for (const s of r.ok.skipped) expect(s.message).toMatch(/disappeared|deleted|moved|no such|vanished/i);
+      for (const s of r.ok.skipped) expect(s.reason).toMatch(/disappeared|deleted|moved|no such|vanished/i);
       console.info(`folder deleted mid-import: ${r.ok.accepted} imported, ${r.ok.skipped.length} reported as gone`);
     } else {
       expect(r.error).toMatch(new RegExp(folder));
