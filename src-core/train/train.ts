@@ -10,8 +10,8 @@ import { type Model, N_X, type NetworkConfig } from '../nn/model.js';
 import { Network } from '../nn/network.js';
 import { formatLayers } from '../nn/spec.js';
 import { formatAugmentation, isAugmenting } from './augment.js';
-import { checkData, type TrainingInput } from './data.js';
-import { asTrainError } from './errors.js';
+import { checkData, type TrainingData, type TrainingInput } from './data.js';
+import { asTrainError, TrainError } from './errors.js';
 import { gatherTrainingData } from './gather.js';
 import { checkInitialModel } from './initial-model.js';
 import { TrainingLoop } from './loop.js';
@@ -22,7 +22,7 @@ import { createOptimizer } from './optimizers.js';
 import type { TrainOptions } from './options.js';
 import { type ResolvedOptions, resolveOptions } from './resolve.js';
 import type { TrainHooks, TrainResult } from './result.js';
-import { splitValidation } from './split.js';
+import { type Examples, splitValidation } from './split.js';
 
 export async function train(input: TrainingInput, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const o = resolveOptions(options);
@@ -49,7 +49,7 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
       earlyStopping: o.patience > 0,
       augment: isAugmenting(o.augment),
     },
-    options.memoryLimitBytes ?? defaultMemoryBudget(),
+    memoryLimit(options.memoryLimitBytes),
   );
   let split: ReturnType<typeof splitValidation>;
   try {
@@ -80,23 +80,14 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
   });
   await loop.run();
 
-  // Final figures with the parameters being returned.
-  const { train: tr, validation: va } = split;
-  const trainProbabilities = new Float32Array(m);
-  const trainCost = net.datasetCost(tr.X, loop.Y, m, trainProbabilities);
-  const trainAccuracy = accuracy(trainProbabilities, tr.Y, m, o.threshold);
-  let validationAccuracy = loop.validationAccuracy;
-  if (va && loop.valProbabilities) {
-    net.predictInto(va.X, va.m, loop.valProbabilities);
-    validationAccuracy = accuracy(loop.valProbabilities, va.Y, va.m, o.threshold);
-  }
-  let testAccuracy: number | undefined;
-  const mtest = data.mtest ?? data.Ytest?.length ?? 0;
-  if (data.Xtest && data.Ytest && mtest > 0) {
-    const testProbabilities = new Float32Array(mtest);
-    net.predictInto(data.Xtest, mtest, testProbabilities);
-    testAccuracy = accuracy(testProbabilities, data.Ytest, mtest, o.threshold);
-  }
+  const va = split.validation;
+  const { trainCost, trainAccuracy, validationAccuracy, testAccuracy, mtest } = measure(
+    net,
+    loop,
+    split,
+    data,
+    o.threshold,
+  );
   // J of the returned parameters on the training set (the cost at iteration `done`).
   const finalCost = trainCost + net.l2Cost(o.l2, m);
   // (Diverged and early-stopped runs return earlier parameters, whose cost is already in `costs`.)
@@ -141,6 +132,44 @@ export async function train(input: TrainingInput, options: TrainOptions, hooks: 
     ...(loop.message ? { message: loop.message } : {}),
     backend: kernels.info,
   };
+}
+
+/** Cost and accuracies of the parameters being returned: training set, validation split, test set. */
+function measure(
+  net: Network,
+  loop: TrainingLoop,
+  split: { train: Examples; validation: Examples | null },
+  data: TrainingData,
+  threshold: number,
+) {
+  const { train: tr, validation: va } = split;
+  const trainProbabilities = new Float32Array(tr.m);
+  const trainCost = net.datasetCost(tr.X, loop.Y, tr.m, trainProbabilities);
+  const trainAccuracy = accuracy(trainProbabilities, tr.Y, tr.m, threshold);
+  let validationAccuracy = loop.validationAccuracy;
+  if (va && loop.valProbabilities) {
+    net.predictInto(va.X, va.m, loop.valProbabilities);
+    validationAccuracy = accuracy(loop.valProbabilities, va.Y, va.m, threshold);
+  }
+  let testAccuracy: number | undefined;
+  const mtest = data.mtest ?? data.Ytest?.length ?? 0;
+  if (data.Xtest && data.Ytest && mtest > 0) {
+    const testProbabilities = new Float32Array(mtest);
+    net.predictInto(data.Xtest, mtest, testProbabilities);
+    testAccuracy = accuracy(testProbabilities, data.Ytest, mtest, threshold);
+  }
+  return { trainCost, trainAccuracy, validationAccuracy, testAccuracy, mtest };
+}
+
+/** TrainOptions.memoryLimitBytes, checked, or the machine's default budget. */
+function memoryLimit(bytes: number | undefined): number {
+  if (bytes === undefined) return defaultMemoryBudget();
+  if (!(Number.isFinite(bytes) && bytes > 0))
+    throw new TrainError(
+      'bad-option',
+      `training options: memoryLimitBytes must be a number of bytes > 0, got ${bytes}`,
+    );
+  return bytes;
 }
 
 /** The settings recorded in the model's training summary (shown by the app and `catnet inspect`). */

@@ -29,6 +29,8 @@ describe('training error codes', () => {
     expect(await codeOf(train({ ...data, X: new Uint8Array(5) }, base, { kernels }))).toBe('bad-data');
     expect(await codeOf(train(data, { ...base, hiddenLayers: [0] }, { kernels }))).toBe('bad-layers');
     expect(await codeOf(train(data, { ...base, validationFraction: 0.99 }, { kernels }))).toBe('no-data');
+    expect(await codeOf(train(data, { ...base, memoryLimitBytes: -1 }, { kernels }))).toBe('bad-option');
+    expect(await codeOf(train(data, { ...base, memoryLimitBytes: 100 }, { kernels }))).toBe('too-little-memory');
     const other = separable(4, 2, 5);
     const initialModel = (await train(other, base, { kernels })).model;
     expect(await codeOf(train(data, { ...base, initialModel }, { kernels }))).toBe('bad-initial-model');
