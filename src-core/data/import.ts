@@ -16,10 +16,10 @@ import {
   type SaveEntry,
   saveCache,
   type VectorRun,
-} from './cache.js';
-import { cacheChecker } from './cache-check.js';
-import { emptyPrefetched, prefetchVectors } from './cache-prefetch.js';
-import { pruneCache, touchCacheFiles } from './cache-prune.js';
+} from './cache/cache-file.js';
+import { cacheChecker } from './cache/check.js';
+import { emptyPrefetched, prefetchVectors } from './cache/prefetch.js';
+import { pruneCache, touchCacheFiles } from './cache/prune.js';
 import { Dataset } from './dataset.js';
 import { DecodeProcess, decodeIntoIsolated } from './decode-process.js';
 import { findDuplicates } from './duplicates.js';
@@ -184,7 +184,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
 
   // 3. (in the background) Every file is lstat()ed (natively: one job on the thread pool), and every
   // file with an accepted cache entry will most likely be a hit: its vector is read into its slot and
-  // checksummed now, while the lstats run (cache-check.ts, cache-prefetch.ts).
+  // checksummed now, while the lstats run (cache/check.ts, cache/prefetch.ts).
   const anyEntries = caches.some((c) => c.loaded.entries.size > 0);
   const checking = cacheChecker(anyEntries ? tasks.map((t) => t.file.fsPath) : []);
   const entryOf = tasks.map((t) => caches[t.folder].loaded.entries.get(t.file.rel));
