@@ -77,9 +77,45 @@ function layerFigures(k: Kernels, s: ConvShape, first: boolean, calls: number, p
       flop,
     ),
     backward_data: first ? null : figure(() => k.conv2dBackwardData(dAprev, dZ, W, s), flop),
+    explicit_im2col_forward_gemm_only_ms: explicitIm2colGemmMs(k, s, calls),
     pool_forward_ms: time(() => k.maxPool2Forward(P, A, planes, s.h, s.w), calls).ms_min,
     pool_backward_ms: time(() => k.maxPool2Backward(dA, P, A, P, planes, s.h, s.w), calls).ms_min,
   };
+}
+
+/**
+ * The alternative the conv kernels were chosen against: an explicit im2col (c_in k k, h w) per example,
+ * then one GEMM W (c_out, c_in k k) . col per example through the course net's GEMM kernel, into each
+ * example's own Z. Only the GEMMs are timed (the im2col matrices are built beforehand, untimed; no
+ * bias, no activation, no A written), so this is a lower bound on the explicit method's forward time.
+ */
+function explicitIm2colGemmMs(k: Kernels, s: ConvShape, calls: number): number {
+  const K = s.c_in * s.k * s.k;
+  const hw = s.h * s.w;
+  const p = (s.k - 1) / 2;
+  const input = values(s.m * s.c_in * hw, 1);
+  const cols = Array.from({ length: s.m }, (_, i) => {
+    const col = new Float32Array(K * hw);
+    for (let c = 0; c < s.c_in; c++)
+      for (let u = 0; u < s.k; u++)
+        for (let v = 0; v < s.k; v++)
+          for (let y = 0; y < s.h; y++)
+            for (let x = 0; x < s.w; x++) {
+              const [yy, xx] = [y + u - p, x + v - p];
+              const inside = yy >= 0 && yy < s.h && xx >= 0 && xx < s.w;
+              col[((c * s.k + u) * s.k + v) * hw + y * s.w + x] = inside
+                ? input[((i * s.c_in + c) * s.h + yy) * s.w + xx]
+                : 0;
+            }
+    return col;
+  });
+  const W = values(s.c_out * K, 3);
+  const Z = new Float32Array(s.m * s.c_out * hw); // each example's own output, as the conv kernels write
+  return time(() => {
+    cols.forEach((col, i) => {
+      k.gemm(false, false, s.c_out, hw, K, 1, W, col, 0, Z.subarray(i * s.c_out * hw));
+    });
+  }, calls).ms_min;
 }
 
 /** Best epoch time (ms) of `epochs` epochs on the images, after a short warm-up. */
@@ -134,9 +170,9 @@ export async function benchConv(opts: BenchConvOptions) {
   if (quick) {
     torch = { unavailable: '--quick (run `npm run bench` for the PyTorch figure)' };
   } else {
-    log('conv: PyTorch CNN epoch (threads 1 and 2)');
+    log('conv: PyTorch CNN epoch (threads 1 and 2; minutes on a busy machine)');
     try {
-      torch = await runPython('conv_torch.py', ['--images', String(n), '--epochs', '2'], 600_000);
+      torch = await runPython('conv_torch.py', ['--images', String(n), '--epochs', '1'], 900_000);
       if (torch.ok !== true) torch = { unavailable: String(torch.error ?? 'failed') };
     } catch (err) {
       torch = { unavailable: (err as Error).message };

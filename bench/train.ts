@@ -73,8 +73,8 @@ async function scaling(opts: TrainingOptions): Promise<TrainingResults['scaling'
   const sizes = quick ? [100, 300, 1000] : [1000, 10_000, 100_000];
   const minMs = quick ? 100 : 3000;
   const budgetMs = quick ? 300 : 60_000;
-  // Rounds over all sizes, each size keeping its median run: on this VM one child in a few runs 30%
-  // faster or slower than the rest (vCPU placement), and one such run must not decide a ratio.
+  // Rounds over all sizes, each size keeping its median run: on a virtual machine one child may run
+  // 30% faster or slower than the rest (vCPU placement), and one such run must not decide a ratio.
   const rounds = quick ? 1 : SCALE_ROUNDS;
   const bySize: ScaleRun[][] = sizes.map(() => []);
   for (let r = 0; r < rounds; r++)

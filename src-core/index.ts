@@ -36,6 +36,7 @@ export {
 export { TRAIN_ERROR_CODES, TrainError, type TrainErrorCode } from './train/errors.js';
 export { gatherPixels, pixelRunsOf } from './train/gather.js';
 export { COST_EVERY } from './train/loop.js';
+export { checkTrainingMemory, defaultMemoryBudget, estimateTrainingMemory } from './train/memory-budget.js';
 export { accuracy, type Confusion, confusion, type Metrics, metrics } from './train/metrics.js';
 export { OPTIMIZERS, type OptimizerName } from './train/optimizers.js';
 export type {
@@ -49,6 +50,14 @@ export type {
   TrainProgress,
   TrainResult,
 } from './train/options.js';
+export {
+  PRESET_IDS,
+  PRESETS,
+  type Preset,
+  type PresetId,
+  type PresetSettings,
+  presetOptions,
+} from './train/presets.js';
 export type { WorkerMessage } from './train/protocol.js';
 export { train } from './train/train.js';
 export { TrainingWorker, trainInWorker, type WorkerHooks } from './train/trainer.js';

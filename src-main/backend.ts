@@ -7,12 +7,14 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FolderLock, lockFolder } from '../src-core/fsio/folder-lock.js';
 import { N_X } from '../src-core/nn/model.js';
+import { asTrainError, type TrainError } from '../src-core/train/errors.js';
 import type { TrainResult } from '../src-core/train/options.js';
 import { callApi, type Handlers, messageOf } from './api-handlers.js';
 import type { ApiResponse, EngineInfo, ModelInfo, ProjectState, Role, TrainingRunSummary } from './contract.js';
 import { EventHub } from './events.js';
 import { classifyHandlers } from './handlers/classify.js';
 import { folderHandlers } from './handlers/folders.js';
+import { learnedHandlers } from './handlers/learned.js';
 import { modelHandlers } from './handlers/model.js';
 import { projectHandlers } from './handlers/project.js';
 import { trainingHandlers } from './handlers/training.js';
@@ -22,6 +24,7 @@ import { EvaluationCache } from './services/evaluation-cache.js';
 import { Library } from './services/library.js';
 import { fallbackSample, ModelKeeper, modelInfo } from './services/model.js';
 import { emptyProject, ProjectStore, type SavedProject } from './services/project.js';
+import { ProjectShelf } from './services/projects.js';
 import { type StartTrainer, TrainingService, workerTrainer } from './services/training.js';
 import { type UploadLimits, UploadStore, uploadLimitsFromEnv } from './services/uploads.js';
 import { projectWarnings } from './services/warnings.js';
@@ -45,6 +48,7 @@ const VERIFY_SAMPLE = 8;
 export class Backend implements Session {
   readonly events = new EventHub();
   readonly store: ProjectStore;
+  readonly shelf: ProjectShelf;
   readonly library: Library;
   readonly models: ModelKeeper;
   readonly training: TrainingService;
@@ -53,6 +57,7 @@ export class Backend implements Session {
   readonly scores = new EvaluationCache();
   readonly handlers: Handlers;
   saved: SavedProject = emptyProject();
+  missingFolders: { role: Role; path: string }[] = [];
   private notices: string[] = [];
   private ready: Promise<void> = Promise.resolve();
   /** This instance's hold on the user-data folder (one writer per folder), released by dispose. */
@@ -60,6 +65,7 @@ export class Backend implements Session {
 
   private constructor(readonly options: BackendOptions) {
     this.store = new ProjectStore(options.userData);
+    this.shelf = new ProjectShelf(options.userData);
     this.uploads = new UploadStore(options.userData, options.uploadLimits ?? uploadLimitsFromEnv());
     this.library = new Library(join(options.userData, 'cache'), (path) => this.uploads.displayPath(path));
     this.models = new ModelKeeper(options.userData);
@@ -71,6 +77,7 @@ export class Backend implements Session {
       ...trainingHandlers(this),
       ...classifyHandlers(this),
       ...modelHandlers(this),
+      ...learnedHandlers(this),
     };
   }
 
@@ -117,10 +124,14 @@ export class Backend implements Session {
     const s = this.saved;
     const counts = this.library.counts();
     return {
+      ...(s.name ? { name: s.name } : {}),
       classNames: s.classNames,
-      folders: this.library
-        .folderList()
-        .map((f) => (this.uploads.isUploaded(f.path) ? { ...f, label: this.uploads.displayPath(f.path) } : f)),
+      folders: [
+        ...this.library
+          .folderList()
+          .map((f) => (this.uploads.isUploaded(f.path) ? { ...f, label: this.uploads.displayPath(f.path) } : f)),
+        ...this.missingFolders.map((f) => ({ ...f, accepted: 0, skipped: 0, missing: true })),
+      ],
       counts,
       warnings: projectWarnings(counts, s.classNames, this.library.inBothClasses()),
       settings: s.settings,
@@ -135,6 +146,18 @@ export class Backend implements Session {
     await this.lock?.release();
   }
 
+  async reopen(saved: SavedProject): Promise<ProjectState> {
+    this.reset(saved);
+    await this.store.save(saved);
+    this.ready = this.restore();
+    await this.ready;
+    return this.projectState();
+  }
+
+  notify(notice: string): void {
+    this.notices.push(notice);
+  }
+
   private async restore(): Promise<void> {
     this.library.removed.clear();
     for (const path of this.saved.removedImages) this.library.removed.add(path);
@@ -142,9 +165,16 @@ export class Backend implements Session {
       try {
         await this.library.addFolder(folder.role, folder.path, this.importHooks());
       } catch (error) {
+        // Kept in the project (a drive may come back); listed as missing until added or removed.
+        this.missingFolders.push({ role: folder.role, path: folder.path });
         this.notices.push(`The folder ${folder.path} could not be imported again (${messageOf(error)}).`);
       }
     }
+    if (this.missingFolders.length > 0)
+      this.notices.push(
+        `${this.missingFolders.length} folder(s) of this project are missing; everything else was kept. ` +
+          'Add them again from where they are now, or remove them.',
+      );
     const notice = await this.models.restore(this.saved.model !== null);
     if (notice) {
       this.notices.push(notice);
@@ -168,7 +198,10 @@ export class Backend implements Session {
 
   /** Saves and tells every transport; returns the new state. */
   async changed(): Promise<ProjectState> {
-    this.saved.folders = this.library.folderList().map(({ role, path }) => ({ role, path }));
+    this.saved.folders = [
+      ...this.library.folderList().map(({ role, path }) => ({ role, path })),
+      ...this.missingFolders,
+    ];
     this.saved.removedImages = [...this.library.removed];
     await this.store.save(this.saved);
     const project = this.projectState();
@@ -202,7 +235,7 @@ export class Backend implements Session {
         try {
           await this.setModel(result.model, info);
         } catch (error) {
-          await this.recordFailure(run, `The trained model could not be saved: ${messageOf(error)}`);
+          await this.recordFailure(run, asTrainError(error, 'internal'), 'The trained model could not be saved: ');
           return;
         }
         this.saved.history.push(run);
@@ -214,20 +247,26 @@ export class Backend implements Session {
           ...(result.costHistory ? { costs: result.costHistory } : {}),
         });
       },
-      failed: (run: TrainingRunSummary, message: string) => this.recordFailure(run, message),
+      failed: (run: TrainingRunSummary, failure: TrainError) => this.recordFailure(run, failure),
     };
   }
 
-  private async recordFailure(run: TrainingRunSummary, message: string): Promise<void> {
+  private async recordFailure(run: TrainingRunSummary, failure: TrainError, prefix = ''): Promise<void> {
     this.saved.history.push({ ...run, stopped: run.stopped === 'diverged' ? 'diverged' : 'failed' });
     await this.changed().catch(() => undefined);
-    this.events.emit({ type: 'train-error', message, keptModel: this.models.model !== null });
+    this.events.emit({
+      type: 'train-error',
+      code: failure.code,
+      message: prefix + failure.message,
+      keptModel: this.models.model !== null,
+    });
   }
 
   /** Starts over from `saved`: no images, no model, nothing derived from them, no notices. */
   reset(saved: SavedProject): void {
     this.saved = saved;
     this.notices = [];
+    this.missingFolders = [];
     this.library.clear();
     this.models.clear();
     this.scores.clear();

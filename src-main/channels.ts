@@ -21,6 +21,9 @@ export const API_METHOD_NAMES = [
   'classifyImage',
   'classifyFile',
   'classifyBytes',
+  'listProjects',
+  'saveProjectAs',
+  'openProject',
   'beginUpload',
   'uploadFile',
   'cancelUpload',
@@ -29,6 +32,8 @@ export const API_METHOD_NAMES = [
   'stopClassifyFolder',
   'batchThumbnails',
   'batchCsv',
+  'learnedFeatures',
+  'explainImage',
   'exportModel',
   'openModel',
 ] as const;

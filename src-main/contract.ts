@@ -5,6 +5,13 @@
 // arguments too, except uploadFile's bytes (a Uint8Array over IPC, the raw request body over HTTP).
 
 import { z } from 'zod';
+import type { Activation } from '../src-core/kernels/activations.js';
+import type { InitMethod } from '../src-core/nn/init.js';
+import type { Augmentation as CoreAugmentation } from '../src-core/train/augment.js';
+import type { TrainErrorCode } from '../src-core/train/errors.js';
+import type { Metrics as CoreMetrics } from '../src-core/train/metrics.js';
+import type { OptimizerName as CoreOptimizerName } from '../src-core/train/optimizers.js';
+import { PRESETS as CORE_PRESETS, PRESET_IDS, type PresetId } from '../src-core/train/presets.js';
 import { API_METHOD_NAMES, type ApiMethodName, channelOf, EVENT_CHANNEL } from './channels.js';
 
 // ---------- shared value types ----------
@@ -28,17 +35,30 @@ export const labelOfRole = (role: Role): 0 | 1 => (ROLE_PARTS[role].class === 'p
 /** Index into classNames of a role's class: 0 = positive. */
 export const classIndexOfRole = (role: Role): 0 | 1 => (ROLE_PARTS[role].class === 'positive' ? 0 : 1);
 export const splitOfRole = (role: Role): RoleParts['split'] => ROLE_PARTS[role].split;
+export type { TrainErrorCode };
 
 export const ActivationName = z.enum(['sigmoid', 'tanh', 'relu', 'leaky_relu']);
 export const InitName = z.enum(['zeros', 'small', 'course', 'he', 'xavier']);
 export const OptimizerName = z.enum(['gd', 'momentum', 'adam']);
-/** Random changes to each training image per epoch: a horizontal flip, a shift of up to 4 px. */
-export const AugmentName = z.enum(['flip', 'shift']);
-export type AugmentName = z.infer<typeof AugmentName>;
+/**
+ * Random changes to each training image, drawn again every epoch (the engine's Augmentation,
+ * train/augment.ts): a horizontal flip with probability 1/2, a shift of up to `shift` pixels (0 = off).
+ */
+export const Augmentation = z.object({ flip: z.boolean(), shift: z.number().int().min(0).max(16) });
+/** The shift the app's "shift" choice means: the command line's default (train/augment.ts DEFAULT_SHIFT). */
+export const AUGMENT_SHIFT = 4;
 
 const LONG_TEXT = 4096;
 const Path = z.string().min(1).max(LONG_TEXT);
 const ClassName = z.string().trim().min(1).max(40);
+/** A project's name: what "Save as…" asks for. */
+export const ProjectName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  .regex(/^[^\x00-\x1f\x7f]+$/, 'a name without control characters');
 const UploadId = z.string().regex(/^[0-9T]{15}-[0-9a-f]{8}$/, 'an upload id from beginUpload');
 /** A file announced for upload: relative path ('/'-separated) and size in bytes. */
 const AnnouncedFile = z.object({
@@ -61,7 +81,7 @@ export const TrainSettings = z.object({
    */
   layers: z.string().trim().max(200).optional(),
   /** Augmentation of the training images; absent or [] = none (the course's presets). */
-  augment: z.array(AugmentName).max(2).optional(),
+  augment: Augmentation.optional(),
   activation: ActivationName,
   init: InitName,
   learningRate: z.number().positive().max(1e6),
@@ -93,6 +113,8 @@ export interface FolderInfo {
   skipped: number;
   /** For a folder uploaded from a browser: its own name ("cats"); `path` is where it is stored. */
   label?: string;
+  /** The folder could not be read when the project was opened (moved or deleted); it has no images. */
+  missing?: boolean;
 }
 
 /** One image the app holds; `id` is stable for the project's life. */
@@ -104,32 +126,32 @@ export interface ImageEntry {
   probability?: number;
 }
 
-export interface SkippedFile {
-  path: string;
-  reason: string;
-}
-
-export interface ImportReport {
+/**
+ * One folder's import as the app shows it: the engine's ImportReport (src-core/data/report.ts) of
+ * that folder, same field names and meanings (library.ts checks them at compile time), without its
+ * per-file and per-stage detail, plus the role and folder it was added as.
+ */
+export interface FolderImportReport {
   role: Role;
   folder: string;
   /** For an uploaded folder: its own name; file paths in the report are then relative ("cats/sub/a.png"). */
   folderLabel?: string;
   accepted: number;
-  skipped: SkippedFile[];
+  /** Each skipped file: its reason code (a RejectReason such as 'corrupt') and a line for people. */
+  skipped: { path: string; reason: string; message: string }[];
   /** Groups of paths with identical pixels after preprocessing. */
   duplicates: string[][];
   /** Paths whose pixels also appear in the other class. */
   inBothClasses: string[];
   seconds: number;
   fromCache: number;
-  /**
-   * What a person should know about the import as a whole: the image cache was damaged and rebuilt,
-   * the file-count cap was reached, sub-folders could not be read ... Absent in older reports.
-   */
-  warnings?: string[];
+  /** What a person should know about the import as a whole: the cache was rebuilt, a cap was reached ... */
+  warnings: string[];
 }
 
 export interface ProjectState {
+  /** The project's name once saved under one ("Save as…"); absent for a project never named. */
+  name?: string;
   classNames: [string, string];
   folders: FolderInfo[];
   counts: Record<Role, number>;
@@ -143,8 +165,21 @@ export interface ProjectState {
   notice?: string;
 }
 
+/** A project in the list (Open…). */
+export interface ProjectSummary {
+  name: string;
+  folders: number;
+  hasModel: boolean;
+  runs: number;
+  /** ISO time of its last save. */
+  savedAt: string;
+}
+
 export interface ModelInfo {
+  /** Dense layers [n_0, ..., 1] (n_0 = the conv body's output size for a CNN). */
   layerDims: number[];
+  /** A CNN's layers text, e.g. "c16,p,c32,p,c64,p,64" (absent for the course's dense nets). */
+  layers?: string;
   activation: string;
   classNames: [string, string];
   threshold: number;
@@ -179,19 +214,11 @@ export interface EngineInfo {
   transport: 'electron' | 'browser';
 }
 
-export interface Metrics {
-  threshold: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Counts with positive = class 1: true positives, false positives, true negatives, false negatives. */
-  tp: number;
-  fp: number;
-  tn: number;
-  fn: number;
-  m: number;
-}
+/**
+ * Metrics at a threshold, positive = class 1 (classNames[0]): the engine's own type (train/metrics.ts):
+ * threshold, accuracy, precision, recall, f1, the counts tp, fp, tn, fn, and m.
+ */
+export type Metrics = CoreMetrics;
 
 export interface Evaluation {
   train: Metrics;
@@ -209,6 +236,32 @@ export interface Prediction {
   className: string;
   /** The 64x64 input the model saw, as a PNG data URL. */
   input: string;
+}
+
+/** A small picture for the UI: a PNG data URL and what it shows ("unit 3", "filter 7"). */
+export interface Picture {
+  label: string;
+  png: string;
+}
+
+/** What the current model's first layer responds to: its units' (dense) or filters' (conv) weights. */
+export interface LearnedFeatures {
+  kind: 'dense' | 'conv';
+  /** Pixels per side of each picture: 64 for a dense unit (one weight per input pixel), k for a k x k filter. */
+  size: number;
+  /** Units or filters in the layer; `pictures` holds the first ones (at most 64). */
+  total: number;
+  /** Weights as RGB, each picture scaled symmetrically around zero (grey = 0). */
+  pictures: Picture[];
+}
+
+/** Why the model decided as it did about one image. */
+export interface Explanation {
+  probability: number;
+  /** |d P / d pixel| (largest over r, g, b) as a 64x64 heat map with alpha, to lay over the input. */
+  saliency: string;
+  /** CNNs: the first conv layer's activations for this image, one 64x64 grey picture per filter. */
+  featureMaps?: Picture[];
 }
 
 export interface ExportResult {
@@ -230,6 +283,12 @@ export interface BatchRow {
   className: string;
   /** The class named by the file's folder (exactly a class name), when it names one. */
   truth?: 0 | 1;
+}
+
+/** A file a batch classification could not use, and why (a line for people). */
+export interface SkippedFile {
+  path: string;
+  reason: string;
 }
 
 export interface BatchResult {
@@ -259,7 +318,7 @@ export type BatchSource = z.infer<typeof BatchSource>;
 /** Everything pushed from the back end to the UI. */
 export type AppEvent =
   | { type: 'import-progress'; role: Role; folder: string; done: number; total: number; rate: number }
-  | { type: 'import-done'; report: ImportReport }
+  | { type: 'import-done'; report: FolderImportReport }
   | {
       type: 'train-progress';
       iteration: number;
@@ -279,7 +338,7 @@ export type AppEvent =
       /** The whole learning curve (J every ceil(iterations / 500) updates, then the final J), for the chart. */
       costs?: { iteration: number; cost: number }[];
     }
-  | { type: 'train-error'; message: string; keptModel: boolean }
+  | { type: 'train-error'; code: TrainErrorCode; message: string; keptModel: boolean }
   | { type: 'batch-progress'; done: number; total: number; rate: number }
   | { type: 'project'; project: ProjectState };
 
@@ -314,6 +373,12 @@ export const ApiArgs = {
   classifyFile: z.tuple([Path.optional()]),
   /** Classifies uploaded bytes (browser drop); at most 50 MB as base64. */
   classifyBytes: z.tuple([z.string().max(70_000_000), z.string().max(255)]),
+  /** The named projects kept in the user data, newest first. */
+  listProjects: z.tuple([]),
+  /** Names the open project and keeps it in the project list (a name another project has is refused). */
+  saveProjectAs: z.tuple([ProjectName]),
+  /** Keeps the open project in the list, then opens `name`; folders that moved are listed as missing. */
+  openProject: z.tuple([ProjectName]),
   // Folders from a browser (which never reveals paths): announce, send each file, then add or classify.
   /** Announces a folder (its name and every file's relative path and size); checks the caps. */
   beginUpload: z.tuple([z.string().min(1).max(255), z.array(AnnouncedFile).max(100_000)]),
@@ -330,6 +395,10 @@ export const ApiArgs = {
   batchThumbnails: z.tuple([z.array(z.number().int().min(0)).max(500)]),
   /** The last classifyFolder as CSV: file,probability,label,class (as `catnet predict --csv`). */
   batchCsv: z.tuple([]),
+  /** The current model's first layer as pictures (null: no model). */
+  learnedFeatures: z.tuple([]),
+  /** Saliency (and CNN feature maps) of an image given as the PNG data URL a prediction returned. */
+  explainImage: z.tuple([z.string().max(200_000)]),
   /** Saves the current model as .onnx (no path: native save dialog; null result = cancelled). */
   exportModel: z.tuple([Path.optional()]),
   /** Opens an .onnx model (no path: native open dialog; null result = cancelled). */
@@ -344,32 +413,44 @@ export interface ApiResults {
   newProject: ProjectState;
   setClassNames: ProjectState;
   updateSettings: ProjectState;
-  addFolder: ImportReport | null;
+  addFolder: FolderImportReport | null;
   removeFolder: ProjectState;
   removeImage: ProjectState;
   listImages: { total: number; images: ImageEntry[] };
   thumbnails: Record<number, string>;
-  lastImportReports: ImportReport[];
+  lastImportReports: FolderImportReport[];
   createDemo: ProjectState;
-  startTraining: { started: true };
+  /** A run that cannot start (no images of a class, a model that does not fit, ...) says why, with a code. */
+  startTraining: { started: true } | { started: false; code: TrainErrorCode; message: string };
   stopTraining: { stopping: boolean };
   evaluate: Evaluation | null;
   classifyImage: Prediction;
   classifyFile: Prediction | null;
   classifyBytes: Prediction;
+  listProjects: ProjectSummary[];
+  saveProjectAs: ProjectState;
+  openProject: ProjectState;
   beginUpload: { id: string; send: string[]; limits: { fileBytes: number; uploadBytes: number; totalBytes: number } };
   uploadFile: { received: number };
   cancelUpload: { cancelled: boolean };
-  addUploadedFolder: ImportReport;
+  addUploadedFolder: FolderImportReport;
   classifyFolder: BatchResult | null;
   stopClassifyFolder: { stopping: boolean };
   batchThumbnails: Record<number, string>;
   batchCsv: string;
+  learnedFeatures: LearnedFeatures | null;
+  explainImage: Explanation;
   exportModel: ExportResult | null;
   openModel: ModelInfo | null;
 }
 
 /** The object the preload exposes as `window.catnet` and browser mode's client implements. */
+/** Compile-time: the names the contract accepts are exactly the engine's (a name added to one only fails tsc). */
+export const NAMES_MATCH: Same<z.infer<typeof ActivationName>, Activation> &
+  Same<z.infer<typeof InitName>, InitMethod> &
+  Same<z.infer<typeof OptimizerName>, CoreOptimizerName> &
+  Same<z.infer<typeof Augmentation>, CoreAugmentation> = true;
+
 export type CatnetApi = {
   [K in ApiMethod]: (...args: z.input<(typeof ApiArgs)[K]>) => Promise<ApiResults[K]>;
 } & {
@@ -385,7 +466,9 @@ export type CatnetApi = {
 
 /** The methods, in channels.ts's order (the preload's zod-free list); equal to ApiArgs' keys, checked below. */
 export const API_METHODS: readonly ApiMethod[] = API_METHOD_NAMES;
-type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** true when A and B are the same type (each assignable to the other): for compile-time checks. */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SameKeys<A, B> = Same<A, B>;
 /** Compile-time check: channels.ts names exactly the methods of ApiArgs (a method added to one only fails tsc). */
 export const METHODS_MATCH: SameKeys<ApiMethod, ApiMethodName> = true;
 
@@ -424,27 +507,22 @@ export const DEFAULT_SETTINGS: TrainSettings = {
   seed: 1,
 };
 
-/** The course's three networks, and a small convolutional net for real photos. */
-export const PRESETS: Record<'logistic' | 'two-layer' | 'four-layer' | 'small-cnn', TrainSettings> = {
-  logistic: { ...DEFAULT_SETTINGS, hiddenLayers: [], init: 'zeros', learningRate: 0.005, iterations: 2000 },
-  'two-layer': { ...DEFAULT_SETTINGS, hiddenLayers: [7], init: 'small', learningRate: 0.0075, iterations: 2500 },
-  'four-layer': {
-    ...DEFAULT_SETTINGS,
-    hiddenLayers: [20, 7, 5],
-    init: 'course',
-    learningRate: 0.0075,
-    iterations: 2500,
-  },
-  'small-cnn': {
-    ...DEFAULT_SETTINGS,
-    hiddenLayers: [64],
-    layers: 'c16,p,c32,p,c64,p,64',
-    activation: 'relu',
-    init: 'he',
-    optimizer: 'adam',
-    learningRate: 1e-3,
-    batchSize: 32,
-    iterations: 30,
-    augment: ['flip', 'shift'],
-  },
-};
+/**
+ * The engine's presets (train/presets.ts) as app settings: the course's three networks, and a small
+ * convolutional net for real photos. A dense-only layers text becomes hiddenLayers (the course form).
+ */
+export const PRESETS = Object.fromEntries(
+  PRESET_IDS.map((id) => {
+    const { layers, ...rest } = CORE_PRESETS[id].settings;
+    const items = layers === '' ? [] : layers.split(',');
+    const hiddenLayers = items.filter((item) => /^\d+$/.test(item)).map(Number);
+    const settings: TrainSettings = {
+      ...DEFAULT_SETTINGS,
+      ...rest,
+      augment: { ...rest.augment },
+      hiddenLayers,
+      ...(hiddenLayers.length === items.length ? {} : { layers }),
+    };
+    return [id, settings];
+  }),
+) as Record<PresetId, TrainSettings>;

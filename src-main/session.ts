@@ -9,6 +9,7 @@ import type { EvaluationCache } from './services/evaluation-cache.js';
 import type { Library } from './services/library.js';
 import type { ModelKeeper } from './services/model.js';
 import type { ProjectStore, SavedProject } from './services/project.js';
+import type { ProjectShelf } from './services/projects.js';
 import type { TrainingService } from './services/training.js';
 import type { UploadStore } from './services/uploads.js';
 
@@ -28,6 +29,8 @@ export interface Session {
   readonly dialogs: Dialogs | undefined;
   readonly events: EventHub;
   readonly store: ProjectStore;
+  /** The named projects that are not open. */
+  readonly shelf: ProjectShelf;
   readonly library: Library;
   readonly models: ModelKeeper;
   readonly training: TrainingService;
@@ -36,11 +39,17 @@ export interface Session {
   readonly scores: EvaluationCache;
   /** The open project as saved (mutated by handlers, then `changed()`). */
   saved: SavedProject;
+  /** Folders of the project that could not be read when it was opened (kept in it, listed as missing). */
+  missingFolders: { role: Role; path: string }[];
   projectState(): ProjectState;
   /** Saves the project and tells every transport; returns the new state. */
   changed(): Promise<ProjectState>;
   /** Starts over from `saved`: no images, no model, nothing derived from them, no notices. */
   reset(saved: SavedProject): void;
+  /** Opens `saved` as the project: saves it, imports its folders and restores its model (last-model.onnx). */
+  reopen(saved: SavedProject): Promise<ProjectState>;
+  /** One-off information for the UI, sent with the project state until the next project. */
+  notify(notice: string): void;
   /** Makes `model` current (saved as the last model, verified) with `info` in the project. */
   setModel(model: Parameters<ModelKeeper['replace']>[0], info: ModelInfo): Promise<void>;
   /** A few images that verify a saved model against onnxruntime. */

@@ -3,6 +3,8 @@
 
 import type { Command } from 'commander';
 import { parameterCount } from '../nn/config.js';
+import { layerSummary } from '../nn/shapes.js';
+import { formatLayers } from '../nn/spec.js';
 import { analyseOnnx } from '../onnx/import.js';
 import { KEY } from '../onnx/metadata.js';
 import { readModelBytes } from '../onnx/model-file.js';
@@ -25,7 +27,11 @@ export async function runInspect(modelPath: string, json: boolean, io: CliIO = p
   io.out(`file          ${modelPath} (${info.bytes} bytes)`);
   io.out(`producer      ${info.producer}`);
   io.out(`network       [${info.network.layerDims.join(', ')}]  activations [${info.network.activations.join(', ')}]`);
+  if (info.network.features?.length) io.out(`layers text   ${info.network.layers}`);
   io.out(`parameters    ${info.network.parameters}`);
+  io.out(`layers        ${'type'.padEnd(32)}${'output shape'.padEnd(16)}parameters`);
+  for (const row of info.layers)
+    io.out(`              ${row.label.padEnd(32)}${`(${row.shape.join(', ')})`.padEnd(16)}${row.params}`);
   io.out(`classes       label 1 = "${info.classNames[0]}", label 0 = "${info.classNames[1]}"`);
   io.out(`threshold     ${info.threshold}`);
   io.out(`input         ${info.graph.input}: uint8 [N, 64, 64, 3] (RGB, HWC, 0..255)`);
@@ -52,11 +58,13 @@ function describe(a: ReturnType<typeof analyseOnnx>, bytes: number) {
   } catch {
     preprocessing = undefined;
   }
-  const parameters = parameterCount(config.layerDims);
+  const parameters = parameterCount(config);
+  const layers = layerSummary(config).map(({ kind, label, shape, params }) => ({ kind, label, shape, params }));
   return {
     bytes,
     producer: a.producer,
-    network: { ...config, parameters },
+    network: { ...config, layers: formatLayers(config), parameters },
+    layers,
     classNames,
     threshold,
     resize,

@@ -55,7 +55,13 @@ export async function runPredict(
       const batch = files.slice(start, start + BATCH);
       const { X, files: loaded } = await loadBatch(batch, model.resize, skipped);
       if (loaded.length === 0) continue;
-      const P = await classifier.predict(X, loaded.length);
+      let P: Float32Array;
+      try {
+        P = await classifier.predict(X, loaded.length);
+      } catch (e) {
+        io.err(`catnet predict: ${errorText(e)}`); // e.g. a NaN probability: an error, never a prediction
+        return 1;
+      }
       for (const [i, file] of loaded.entries()) {
         const label = P[i] >= model.threshold ? 1 : 0;
         const row: Row = { file, probability: P[i], label, className: label ? positive : negative };

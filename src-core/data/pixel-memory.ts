@@ -1,8 +1,8 @@
 // Large pixel buffers (a Dataset's SharedArrayBuffer, a gathered training set) with a transparent
-// huge page hint. Why: on the reference VM every first touch of a 4 KiB page costs ~17 us (fresh
-// memory fills at ~245 MB/s: 50 ms for a 1,000-image Dataset, 5 s for 100,000 images); asking for
-// 2 MiB pages before the buffer is written (madvise MADV_HUGEPAGE, src-core/native/memory.c) makes
-// that 2-20x faster and cuts TLB misses of random row gathers. Only a hint: without the native addon
+// huge page hint. Why: on a virtual machine every first touch of a 4 KiB page can cost tens of us
+// (figures in bench/README.md, "Machine figures behind design choices"); asking for 2 MiB pages
+// before the buffer is written (madvise MADV_HUGEPAGE, src-core/native/memory.c) makes filling fresh
+// memory several times faster and cuts TLB misses of random row gathers. Only a hint: without the native addon
 // (not built, CATNET_BACKEND=reference) or on another OS the buffers are the same, just slower.
 
 import { nativeData } from './native-data.js';

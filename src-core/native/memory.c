@@ -3,9 +3,9 @@
  * re-opened folder, and the row gather of a training mini-batch.
  *
  * 1. adviseHugePages.
- * On the reference VM a first touch of fresh memory costs ~17 us per 4 KiB page (245 MB/s: a 12 MB
- * cached re-open spent ~50 ms faulting its Dataset in); with transparent huge pages one fault maps
- * 2 MiB (6-11 GB/s measured). THP there is in `madvise` mode, so the buffer must ask for them:
+ * On a virtual machine a first touch of fresh memory can cost tens of us per 4 KiB page (figures in
+ * bench/README.md, "Machine figures behind design choices"); with transparent huge pages one fault
+ * maps 2 MiB. THP is often in `madvise` mode, so the buffer must ask for them:
  * adviseHugePages(view) calls madvise(MADV_HUGEPAGE) on the page-aligned interior of a typed array's
  * memory BEFORE it is written. Only a hint: contents never change, and where it is unsupported (not
  * Linux, THP off, tiny views) nothing happens. Huge pages also cut TLB misses of random row gathers.
@@ -13,8 +13,8 @@
  * JS: adviseHugePages(view: Uint8Array) -> bytes advised (0: nothing done). Never throws for a
  * failing madvise (a hint), only for a wrong argument.
  *
- * 2. lstatFiles. Node's lstatSync costs 5-40 us per file on the reference VM (the syscall is 2 us):
- * 10,000 cache checks took 120-430 ms of the main thread. lstatFiles(paths, from, to) copies
+ * 2. lstatFiles. Node's lstatSync can cost several times the lstat syscall per file (figures in
+ * bench/README.md), all of it on the main thread. lstatFiles(paths, from, to) copies
  * paths[from..to) (strings or Buffers of raw bytes) and lstat()s them on the thread pool; the promise
  * gives 3 doubles per path at 3 (i - from): kind (1 regular file, 0 anything else, -1 failed or not
  * representable here: ask Node), size in bytes, and mtimeMs computed exactly as Node does

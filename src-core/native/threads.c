@@ -17,21 +17,27 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #include "kernels.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 #define CPU_RELAX() _mm_pause()
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(_MSC_VER)
 #define CPU_RELAX() __asm__ volatile("yield")
+#elif defined(_M_ARM64)
+#define CPU_RELAX() __yield()
 #else
 #define CPU_RELAX() ((void)0)
 #endif
 
 /* Spin windows are measured in time, not PAUSE counts: PAUSE takes from ~3 to ~150 cycles depending on
- * the CPU (20 ns here on Zen 5, so the former 4000 rounds were only ~80 us).
+ * the CPU, so a fixed count of rounds spins for very different times (figures in bench/README.md).
  * WORKER_SPIN_NS: how long a worker spins after its last chunk before sleeping. It must cover the gaps
  * between the parallel calls of one training iteration (the hidden-layer ops, the update step and the
  * JS between iterations: ~60-150 us for the course net), else every call pays a futex wake-up
@@ -95,8 +101,14 @@ static size_t cpu_count(void) {
     if (n > 0) return (size_t)n;
   }
 #endif
+#ifdef _WIN32
+  SYSTEM_INFO info;
+  GetSystemInfo(&info);
+  return info.dwNumberOfProcessors > 0 ? (size_t)info.dwNumberOfProcessors : 1;
+#else
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (size_t)n : 1;
+#endif
 }
 
 static size_t clamp_threads(size_t n) { return n < 1 ? 1 : n > CATNET_MAX_THREADS ? CATNET_MAX_THREADS : n; }

@@ -52,6 +52,11 @@ export function initializeParameters(
   if (!INIT_METHODS.includes(method)) {
     throw new Error(`initialisation "${method}" is not one of ${INIT_METHODS.join(', ')}`);
   }
+  if (Array.isArray(config) && params.convW?.length) {
+    throw new Error(
+      'initialisation: these parameters have conv layers but only layerDims was given; pass the NetworkConfig so the filters are initialised',
+    );
+  }
   const random = new Random(seed);
   const layerDims = Array.isArray(config) ? (config as readonly number[]) : (config as NetworkConfig).layerDims;
   const features = Array.isArray(config) ? [] : ((config as NetworkConfig).features ?? []);

@@ -184,8 +184,8 @@ export class Network {
   l2Cost(lambda: number, m: number): number {
     if (lambda === 0) return 0;
     let squares = 0;
-    for (const W of [...(this.params.convW ?? []), ...this.params.W])
-      for (let i = 0; i < W.length; i++) squares += W[i] * W[i];
+    for (const list of [this.params.convW ?? [], this.params.W])
+      for (const W of list) for (let i = 0; i < W.length; i++) squares += W[i] * W[i];
     return (lambda / (2 * m)) * squares;
   }
 

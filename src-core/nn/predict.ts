@@ -6,7 +6,7 @@ import type { Kernels } from '../kernels/kernels.js';
 import { getKernels } from '../kernels/select.js';
 import { predictionChunk } from './memory.js';
 import type { Model } from './model.js';
-import { Network } from './network.js';
+import { type FeatureMap, Network } from './network.js';
 
 export class Predictor {
   private readonly net: Network;
@@ -38,6 +38,20 @@ export class Predictor {
       throw new Error(`predictProbabilities: ${m} examples need ${m * n} pixel bytes, got ${pixels.length}`);
     }
     this.net.predictInto(pixels, m, out);
+  }
+
+  /** d Yhat_i / d x_i (x = pixels / 255) into out (m, n_x), HWC like the pixels: a saliency map. m <= chunk. */
+  inputGradient(pixels: Uint8Array, m: number, out: Float32Array): void {
+    this.net.inputGradient(pixels, m, out);
+  }
+
+  /**
+   * The conv and pool layers' outputs A (m, c, h, w) for m <= chunk images (views, valid until the next
+   * call), and A[L] (m). Empty maps for a dense-only model.
+   */
+  featureMaps(pixels: Uint8Array, m: number): { maps: FeatureMap[]; probabilities: Float32Array } {
+    const probabilities = this.net.forward(pixels, m);
+    return { maps: this.net.featureMaps(), probabilities };
   }
 }
 

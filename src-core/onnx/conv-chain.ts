@@ -3,18 +3,11 @@
 // them (k x k kernels with k odd, stride 1, zero padding (k - 1) / 2, no dilation, one group; max-pool
 // 2x2 with stride 2, no padding, rounding down). Anything else is refused, naming the attribute.
 
+import { MAX_FEATURE_LAYERS, MAX_FILTERS, MAX_KERNEL_SIZE } from '../nn/config.js';
 import type { Activation, FeatureSpec } from '../nn/model.js';
+import { IMAGE_SHAPE, type Shape } from '../nn/shapes.js';
 import { intAttribute, intsAttribute, stringAttribute } from './attributes.js';
-import {
-  convMacs,
-  IMAGE_MAP,
-  MAX_BODY_MACS,
-  MAX_KERNEL_SIZE,
-  MAX_MAP_VALUES,
-  type MapShape,
-  mapSize,
-  nextShape,
-} from './conv-shapes.js';
+import { MAX_BODY_MACS, mapSize } from './conv-shapes.js';
 import { ModelRejected } from './model-error.js';
 import type { OnnxTypes } from './schema.js';
 import { readFloats } from './tensors.js';
@@ -28,7 +21,7 @@ const unsupported = (where: string, why: string) => new ModelRejected('unsupport
 export class ConvBody {
   /** The image has been transposed to NCHW (HWC before). */
   transposed = false;
-  shape: MapShape = IMAGE_MAP;
+  shape: Shape = IMAGE_SHAPE;
   readonly features: FeatureSpec[] = [];
   readonly convW: Float32Array[] = [];
   readonly convB: Float32Array[] = [];
@@ -78,9 +71,15 @@ export class ConvBody {
     expect('dilations', [1, 1], [1, 1]);
     expect('pads', [p, p, p, p], [0, 0, 0, 0]);
     if ((intAttribute(node, 'group') ?? 1) !== 1) throw unsupported(where, 'grouped convolutions are not supported.');
-    const next = nextShape(this.shape, { kind: 'conv', filters, size: k, activation: 'relu' });
-    this.macs += convMacs(this.shape, filters, k);
-    this.checkCost(next, where);
+    if (filters > MAX_FILTERS)
+      throw unsupported(where, `${filters} filters is more than the ${MAX_FILTERS} catnet runs.`);
+    this.checkCount(where);
+    this.macs += this.shape.h * this.shape.w * filters * c * k * k;
+    if (this.macs > MAX_BODY_MACS)
+      throw new ModelRejected(
+        'too-complex',
+        `${where}: the convolutions need more than ${MAX_BODY_MACS} multiply-adds per image; not a model catnet runs.`,
+      );
 
     const b = new Float32Array(filters);
     if (ins[2]) {
@@ -101,7 +100,7 @@ export class ConvBody {
     this.features.push({ kind: 'conv', filters: conv.filters, size: conv.size, activation: g });
     this.convW.push(conv.W);
     this.convB.push(conv.b);
-    this.shape = nextShape(this.shape, this.features[this.features.length - 1]);
+    this.shape = { c: conv.filters, h: this.shape.h, w: this.shape.w }; // "same" padding keeps h and w
     this.pending = undefined;
     return true;
   }
@@ -125,8 +124,9 @@ export class ConvBody {
     if ((intAttribute(node, 'ceil_mode') ?? 0) !== 0) throw unsupported(where, 'ceil_mode 1 is not supported.');
     if (this.shape.h < 2 || this.shape.w < 2)
       throw unsupported(where, `a ${this.shape.h}x${this.shape.w} map cannot be pooled 2x2.`);
+    this.checkCount(where);
     this.features.push({ kind: 'pool' });
-    this.shape = nextShape(this.shape, { kind: 'pool' });
+    this.shape = { c: this.shape.c, h: this.shape.h >> 1, w: this.shape.w >> 1 }; // an odd last row/column is dropped
   }
 
   /** n_0 for the dense layers: the body's output flattened (c * h * w), or the HWC image's 12288. */
@@ -134,17 +134,9 @@ export class ConvBody {
     return mapSize(this.shape);
   }
 
-  private checkCost(next: MapShape, where: string): void {
-    if (mapSize(next) > MAX_MAP_VALUES)
-      throw new ModelRejected(
-        'too-complex',
-        `${where}: a feature map of ${next.c} x ${next.h} x ${next.w} values per image is more than ${MAX_MAP_VALUES}.`,
-      );
-    if (this.macs > MAX_BODY_MACS)
-      throw new ModelRejected(
-        'too-complex',
-        `${where}: the convolutions need more than ${MAX_BODY_MACS} multiply-adds per image; not a model catnet runs.`,
-      );
+  private checkCount(where: string): void {
+    if (this.features.length >= MAX_FEATURE_LAYERS)
+      throw unsupported(where, `more than ${MAX_FEATURE_LAYERS} convolution and pooling layers.`);
   }
 }
 

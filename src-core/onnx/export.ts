@@ -10,10 +10,12 @@
 //   Z[l] = Gemm(A[l-1], W[l], b[l], transB=1)  [N,n[l]];  A[l] = g[l](Z[l])      for l = 1..L
 //   probability = A[L] [N,1];  label = Squeeze(Cast<int64>(probability >= threshold), axes=[1]) [N]
 
+import { validateConfig } from '../nn/config.js';
 import type { Activation, Model } from '../nn/model.js';
 import { IMAGE_SIZE, LEAKY_SLOPE, N_X } from '../nn/model.js';
-import { bodyShapes, MAX_KERNEL_SIZE, mapSize } from './conv-shapes.js';
-import { layersText, metadataEntries } from './metadata.js';
+import { formatLayers } from '../nn/spec.js';
+import { bodyShapes, mapSize } from './conv-shapes.js';
+import { metadataEntries } from './metadata.js';
 import { DT, IR_VERSION, type OnnxTypes, OPSET, onnx } from './schema.js';
 
 export interface ExportOptions {
@@ -103,7 +105,7 @@ export function exportOnnx(model: Model, opts: ExportOptions = {}): Uint8Array {
       `Binary image classifier "${positive}" (label 1) vs "${negative}" (label 0): ` +
       ((model.config.features ?? []).length === 0
         ? `fully connected network [${layerDims.join(', ')}], activations [${activations.join(', ')}]. `
-        : `convolutional network ${layersText(model.config)}. `) +
+        : `convolutional network "${formatLayers(model.config)}" (activations: conv ${convActivations(model)}, dense [${activations.join(', ')}]). `) +
       `Input: RGB bytes of ${IMAGE_SIZE}x${IMAGE_SIZE} images (resize mode "${model.resize}"), NHWC uint8.`,
     node,
     initializer,
@@ -139,7 +141,7 @@ function convBody(model: Model, input: string) {
   const features = model.config.features ?? [];
   const initializer: OnnxTypes.ITensorProto[] = [];
   const node = [op('Transpose', [input], ['F0'], 'to_nchw', [intsAttr('perm', [0, 3, 1, 2])], 'NHWC -> NCHW')];
-  const shapes = bodyShapes(features);
+  const shapes = bodyShapes(model.config);
   let j = 0;
   for (const [i, f] of features.entries()) {
     const [from, to] = [`F${i}`, `F${i + 1}`];
@@ -187,22 +189,20 @@ function checkExportable(model: Model): void {
   }
 }
 
-/** Checks the convolutional body's specs and parameters; returns n_0, the size the dense layers read. */
+/** Checks the convolutional body (the engine's rules) and its parameters; returns n_0, the size the dense layers read. */
 function checkFeatures(model: Model): number {
   const features = model.config.features ?? [];
   if (features.length === 0) return N_X;
-  const shapes = bodyShapes(features);
+  try {
+    validateConfig(model.config);
+  } catch (e) {
+    throw new Error(`Cannot export: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+  const shapes = bodyShapes(model.config);
   const { convW = [], convB = [] } = model.params;
   let j = 0;
   for (const [i, f] of features.entries()) {
-    const where = `Cannot export: feature layer ${i + 1}`;
-    if (f.kind === 'pool') {
-      if (shapes[i].h < 2 || shapes[i].w < 2) throw new Error(`${where} pools a ${shapes[i].h}x${shapes[i].w} map.`);
-      continue;
-    }
-    const ok = Number.isInteger(f.size) && f.size % 2 === 1 && f.size <= MAX_KERNEL_SIZE && f.filters >= 1;
-    if (!ok || !(f.activation in ONNX_ACTIVATION))
-      throw new Error(`${where} is a ${f.size}x${f.size} conv with ${f.filters} filters and ${f.activation}.`);
+    if (f.kind === 'pool') continue;
     checkFinite(`conv${j + 1}_W`, convW[j], f.filters * shapes[i].c * f.size * f.size);
     checkFinite(`conv${j + 1}_b`, convB[j], f.filters);
     j++;
@@ -210,6 +210,12 @@ function checkFeatures(model: Model): number {
   if (convW.length !== j || convB.length !== j)
     throw new Error(`Cannot export: ${j} conv layers but ${convW.length} filter banks and ${convB.length} biases.`);
   return mapSize(shapes[shapes.length - 1]);
+}
+
+/** "relu" when every conv layer uses it, else the list. */
+function convActivations(model: Model): string {
+  const gs = (model.config.features ?? []).flatMap((f) => (f.kind === 'conv' ? [f.activation] : []));
+  return new Set(gs).size === 1 ? gs[0] : `[${gs.join(', ')}]`;
 }
 
 function checkFinite(name: string, values: Float32Array | undefined, size: number): void {

@@ -3,13 +3,14 @@
 // comes from the graph, the class names, threshold, resize mode and training summary from catnet.*
 // metadata when present.
 
+import { validateConfig } from '../nn/config.js';
 import type { Model, ResizeMode, TrainingSummary } from '../nn/model.js';
-import { N_X } from '../nn/model.js';
 import { type Chain, recogniseChain } from './chain.js';
-import { bodyShapes, mapSize } from './conv-shapes.js';
+import { largestPerImage } from './conv-shapes.js';
 import { KEY, SCHEMA_VERSION } from './metadata.js';
 import { ModelRejected } from './model-error.js';
 import { parseOnnx } from './parse.js';
+import { checkValueBound } from './value-bound.js';
 
 /** Largest batch x values-per-image a file with a fixed batch size may ask for (256 MB of float32). */
 const MAX_FIXED_BATCH_VALUES = 64 * 1024 * 1024;
@@ -48,7 +49,9 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
   if (!(threshold > 0 && threshold < 1))
     throw new Error(`${sourceName}: threshold ${threshold} is not between 0 and 1.`);
   const model = toModel(chain, fields, threshold);
+  checkEngineRuns(model, sourceName);
   checkFixedBatch(model, chain.fixedBatch, sourceName);
+  checkValueBound(model, sourceName);
   return {
     model,
     inputName: chain.inputName,
@@ -60,11 +63,23 @@ export function analyseOnnx(bytes: Uint8Array, sourceName = 'the model file'): O
   };
 }
 
+/**
+ * A convolutional net must be one the engine can run and train (its limits on filters, layers and
+ * units); the course's fully connected nets keep opening whatever their size, as before.
+ */
+function checkEngineRuns(model: Model, file: string): void {
+  if ((model.config.features ?? []).length === 0) return;
+  try {
+    validateConfig(model.config);
+  } catch (e) {
+    throw new ModelRejected('unsupported', `${file}: ${e instanceof Error ? e.message : String(e)}.`);
+  }
+}
+
 /** A runtime must feed a fixed batch whole: its largest map times the batch must fit in memory. */
 function checkFixedBatch(model: Model, fixedBatch: number | undefined, file: string): void {
   if (fixedBatch === undefined) return;
-  const maps = bodyShapes(model.config.features ?? []).map(mapSize);
-  const largest = Math.max(N_X, ...maps, ...model.config.layerDims);
+  const largest = largestPerImage(model.config);
   if (fixedBatch * largest > MAX_FIXED_BATCH_VALUES)
     throw new ModelRejected(
       'too-complex',

@@ -4,6 +4,7 @@
 
 import type { Model, NetworkConfig, ResizeMode, TrainingSummary } from '../nn/model.js';
 import { IMAGE_SIZE, LEAKY_SLOPE } from '../nn/model.js';
+import { formatLayers } from '../nn/spec.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -58,23 +59,11 @@ export function metadataEntries(model: Model, appVersion: string): Array<{ key: 
   ];
 }
 
-/** The network as JSON; a convolutional body adds its specs and the layers as `--layers` text. */
+/** The network as JSON; a convolutional body adds its specs and the layers text (`--layers`, e.g. c16,p,64). */
 function networkDescription(config: NetworkConfig): string {
   const { layerDims, activations, features = [] } = config;
   if (features.length === 0) return JSON.stringify({ layerDims, activations, leakySlope: LEAKY_SLOPE });
-  return JSON.stringify({ layers: layersText(config), features, layerDims, activations, leakySlope: LEAKY_SLOPE });
-}
-
-/**
- * The layers in the command line's `--layers` notation, with the activations: e.g.
- * "c16 relu, p, c32k5 relu, p, 64 relu, 1 sigmoid" (conv: c<filters>[k<size> when not 3]; p: 2x2 max-pool).
- */
-export function layersText(config: NetworkConfig): string {
-  const body = (config.features ?? []).map((f) =>
-    f.kind === 'pool' ? 'p' : `c${f.filters}${f.size === 3 ? '' : `k${f.size}`} ${f.activation}`,
-  );
-  const dense = config.layerDims.slice(1).map((n, l) => `${n} ${config.activations[l]}`);
-  return [...body, ...dense].join(', ');
+  return JSON.stringify({ layers: formatLayers(config), features, layerDims, activations, leakySlope: LEAKY_SLOPE });
 }
 
 /** What import.ts reads back (the network itself comes from the graph, never from metadata). */

@@ -4,8 +4,9 @@
 import * as ort from 'onnxruntime-node';
 import type { Model } from '../nn/model.js';
 import { IMAGE_SIZE, N_X } from '../nn/model.js';
-import { bodyShapes, mapSize } from './conv-shapes.js';
+import { largestPerImage } from './conv-shapes.js';
 import { analyseOnnx, type OnnxAnalysis } from './import.js';
+import { ModelRejected } from './model-error.js';
 
 /** Images per onnxruntime call, at most: bounds the float32 buffers at ~50 MB for the course's nets. */
 const BATCH = 1024;
@@ -14,15 +15,14 @@ const MAX_BATCH_VALUES = 16 * 1024 * 1024;
 
 /** Images per call for this model: BATCH, or fewer when one image's largest map is large. */
 function batchFor(model: Model): number {
-  const maps = bodyShapes(model.config.features ?? []).map(mapSize);
-  const largest = Math.max(N_X, ...maps, ...model.config.layerDims);
-  return Math.max(1, Math.min(BATCH, Math.floor(MAX_BATCH_VALUES / largest)));
+  return Math.max(1, Math.min(BATCH, Math.floor(MAX_BATCH_VALUES / largestPerImage(model.config))));
 }
 
 export class OnnxClassifier {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly analysis: OnnxAnalysis,
+    private readonly sourceName: string,
   ) {}
 
   /** Throws with a message naming `sourceName` when the bytes are not a model catnet can run. */
@@ -34,7 +34,7 @@ export class OnnxClassifier {
     } catch (e) {
       throw new Error(`onnxruntime could not load ${sourceName}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return new OnnxClassifier(session, analysis);
+    return new OnnxClassifier(session, analysis, sourceName);
   }
 
   get model(): Model {
@@ -64,7 +64,15 @@ export class OnnxClassifier {
         throw new Error(
           `onnxruntime returned ${p.type} [${p.dims.join(', ')}] for "${probabilityName}"; expected float32 [${rows}, 1].`,
         );
-      out.set((p.data as Float32Array).subarray(0, k), start);
+      const probabilities = (p.data as Float32Array).subarray(0, k);
+      // Never a NaN "prediction" (import bounds the values, so this is a second line of defence).
+      const bad = probabilities.findIndex((x) => !(x >= 0 && x <= 1));
+      if (bad >= 0)
+        throw new ModelRejected(
+          'not-finite',
+          `${this.sourceName} gives probability ${probabilities[bad]} for image ${start + bad + 1}; it is not a usable classifier.`,
+        );
+      out.set(probabilities, start);
       p.dispose();
     }
     return out;

@@ -212,25 +212,20 @@ class WireScan {
 
   /** One field of a known scalar / string / bytes kind, read as the decoder reads it. */
   private read(kind: Scalar | 'string' | 'bytes' | 'bytes[]', end: number): void {
-    switch (kind) {
-      case 'varint':
-        return this.varint(end);
-      case 'fixed32':
-        return void (this.pos = this.within(4, end));
-      case 'fixed64':
-        return void (this.pos = this.within(8, end));
-      case 'string': {
-        const len = this.uint32(end);
-        this.pos = this.within(len, end);
-        this.count('strings', 1);
-        return this.count('stringBytes', len);
-      }
-      case 'bytes':
-        return void (this.pos = this.within(this.uint32(end), end)); // a view into the file: no copy
-      case 'bytes[]':
-        this.count('byteStrings', 1);
-        return void (this.pos = this.within(this.uint32(end), end));
+    if (kind === 'varint') {
+      this.varint(end);
+      return;
     }
+    if (kind === 'fixed32' || kind === 'fixed64') {
+      this.advance(kind === 'fixed32' ? 4 : 8, end);
+      return;
+    }
+    const len = this.uint32(end);
+    this.advance(len, end); // bytes stay a view into the file: no copy
+    if (kind === 'string') {
+      this.count('strings', 1);
+      this.count('stringBytes', len);
+    } else if (kind === 'bytes[]') this.count('byteStrings', 1);
   }
 
   /**
@@ -252,19 +247,18 @@ class WireScan {
     return n;
   }
 
+  /** An unknown field, skipped by its wire type as the decoder does (groups are refused: ONNX has none). */
   private skip(wire: number, end: number): void {
-    switch (wire) {
-      case 0:
-        return this.varint(end);
-      case 1:
-        return void (this.pos = this.within(8, end));
-      case 2:
-        return void (this.pos = this.within(this.uint32(end), end));
-      case 5:
-        return void (this.pos = this.within(4, end));
-      default:
-        throw this.malformed(`wire type ${wire} at byte ${this.pos}`);
-    }
+    if (wire === 0) this.varint(end);
+    else if (wire === 1) this.advance(8, end);
+    else if (wire === 2) this.advance(this.uint32(end), end);
+    else if (wire === 5) this.advance(4, end);
+    else throw this.malformed(`wire type ${wire} at byte ${this.pos}`);
+  }
+
+  /** Moves past `len` bytes, which must stay inside the enclosing message. */
+  private advance(len: number, end: number): void {
+    this.pos = this.within(len, end);
   }
 
   /** A varint read as protobufjs's uint32 (lengths, tags): at most 5 bytes, or 10 with the rest skipped. */
@@ -276,7 +270,7 @@ class WireScan {
       value += (i < 4 ? b & 0x7f : b & 0x0f) * 2 ** (7 * i);
       if (b < 0x80) return value;
     }
-    this.pos = this.within(5, end);
+    this.advance(5, end);
     return value;
   }
 

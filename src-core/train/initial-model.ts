@@ -4,8 +4,9 @@
 
 import { IMAGE_CHANNELS } from '../image-format.js';
 import type { Activation, FeatureSpec, NetworkConfig } from '../nn/model.js';
+import { featureText } from '../nn/shapes.js';
+import { formatLayers } from '../nn/spec.js';
 import { TrainError } from './errors.js';
-import { featuresText, layersText } from './network-choice.js';
 import type { InitialModel } from './options.js';
 
 /** g of every layer but the output: the conv layers', then the hidden dense layers'. */
@@ -20,7 +21,7 @@ function hiddenActivations(config: NetworkConfig): Activation[] {
 export function describeNetwork(config: NetworkConfig): string {
   const hidden = hiddenActivations(config);
   const g = hidden.length === 0 ? 'logistic regression' : [...new Set(hidden)].join('/');
-  const body = config.features?.length ? `${featuresText(config.features)} + ` : '';
+  const body = config.features?.length ? `${config.features.map(featureText).join(',')} + ` : '';
   return `${body}[${config.layerDims?.join(', ')}] ${g}`;
 }
 
@@ -54,7 +55,7 @@ function mismatch(config: NetworkConfig, requested: NetworkConfig): TrainError {
       `the model to continue from is ${describeNetwork(config)}, with different hidden ` +
         `activations; catnet trains networks with one hidden activation, so it cannot continue this model (the requested network is ${describeNetwork(requested)})`,
     );
-  const layers = layersText(config);
+  const layers = formatLayers(config);
   const g = hidden[0];
   const hasHidden = layers !== '';
   const what = config.features?.length ? 'layers' : 'hidden layers';

@@ -1,11 +1,12 @@
-// Training memory, estimated before anything is allocated: parameters, gradients, optimiser state and
-// the copies the loop keeps, caches and backward buffers for a batch, the batch and split copies.
-// Settings whose estimate exceeds a safe share of the machine's memory are refused with the figures
-// and a batch size (or fewer units) that fits: the training worker shares the app's process.
+// The training memory policy: before anything is allocated, the engine's estimate (nn/memory.ts) plus
+// what train() adds (the split copies, the last-good / best / returned parameter copies) is compared
+// with a safe share of the machine's memory. Settings over it are refused with the figures and a batch
+// size that fits (or fewer units): the training worker shares the app's process.
 
 import { totalmem } from 'node:os';
+import { estimateTrainingBytes, largestBatchWithin, type TrainingMemoryOptions } from '../nn/memory.js';
 import type { NetworkConfig } from '../nn/model.js';
-import { layerSummary, type Shape } from '../nn/shapes.js';
+import type { Shape } from '../nn/shapes.js';
 import { TrainError } from './errors.js';
 import type { OptimizerName } from './optimizers.js';
 
@@ -13,7 +14,6 @@ import type { OptimizerName } from './optimizers.js';
 export const MEMORY_SHARE = 0.5;
 /** ... and at most this many bytes, however large the machine. */
 export const MEMORY_CAP = 16 * 2 ** 30;
-const FLOAT = 4;
 
 /** min(MEMORY_SHARE x total memory, MEMORY_CAP) bytes. */
 export function defaultMemoryBudget(): number {
@@ -25,64 +25,71 @@ export interface MemoryRun {
   image: Shape;
   /** Bytes per example. */
   n_x: number;
-  /** Examples trained on (after the validation split) and examples in all (split copies). */
+  /** Examples trained on (after the validation split), and in all (the split copies them all). */
   m: number;
   mAll: number;
   /** Examples per step (m in full batch). */
   batch: number;
   optimizer: OptimizerName;
-  /** A validation split (copies of the rows), early stopping (one more parameter copy), augmentation (a batch buffer). */
   validation: boolean;
   earlyStopping: boolean;
   augment: boolean;
 }
 
 export interface MemoryEstimate {
-  /** Parameters, gradients, optimiser state, last-good / best / returned copies. */
+  /** Parameters, gradients, optimiser state and the loop's parameter copies. */
   parameters: number;
-  /** Forward caches (Z, A of every layer), for `batch` examples. */
+  /** Forward caches and the backward buffers for `batch` examples. */
   caches: number;
-  /** The two backward buffers (dZ, dA), for `batch` examples. */
-  backward: number;
-  /** The batch's pixels, the split copies. */
+  /** The gathered batch and the validation split's copies of the rows. */
   data: number;
   total: number;
 }
 
-/** What a run of these settings allocates, in bytes (within a few percent: small arrays are left out). */
+function engineOptions(r: MemoryRun): TrainingMemoryOptions {
+  return {
+    optimizerCopies: r.optimizer === 'adam' ? 2 : r.optimizer === 'momentum' ? 1 : 0,
+    // The loop's last good parameters, the best ones (early stopping) and the returned copy.
+    parameterSnapshots: 2 + (r.earlyStopping ? 1 : 0),
+    gatheredBatch: r.batch < r.m || r.augment,
+    image: r.image,
+  };
+}
+
+/** What a run of these settings allocates, in bytes (small arrays such as labels are left out). */
 export function estimateTrainingMemory(r: MemoryRun): MemoryEstimate {
-  const rows = layerSummary(r.config, r.image);
-  const P = rows.reduce((sum, row) => sum + row.params, 0);
-  const copies =
-    2 + (r.optimizer === 'adam' ? 2 : r.optimizer === 'momentum' ? 1 : 0) + 1 + (r.earlyStopping ? 1 : 0) + 1;
-  const cachePerExample = rows.reduce((sum, row) => sum + row.cachePerExample, 0);
-  // The backward buffers hold the largest dA: of any layer's output, and of the image with a conv body.
-  const withImage = r.config.features?.length ? rows : rows.filter((row) => row.kind !== 'input');
-  const largest = Math.max(...withImage.map((row) => row.shape.reduce((a, b) => a * b, 1)));
-  const caches = cachePerExample * r.batch * FLOAT;
-  const backward = 2 * largest * r.batch * FLOAT;
-  const fullBatch = r.batch >= r.m;
-  const data = (fullBatch && !r.augment ? 0 : r.batch * r.n_x) + (r.validation ? r.mAll * r.n_x : 0);
-  const parameters = P * copies * FLOAT;
-  return { parameters, caches, backward, data, total: parameters + caches + backward + data };
+  const e = estimateTrainingBytes(r.config, r.batch, engineOptions(r));
+  const split = r.validation ? r.mAll * r.n_x : 0;
+  const parameters = e.params + e.grads + e.optimizer + e.snapshots;
+  const caches = e.caches + e.backward;
+  const data = e.batch + split;
+  return { parameters, caches, data, total: parameters + caches + data };
 }
 
 const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GB`;
-
-/** Batch sizes offered when the requested one does not fit. */
-const BATCH_SIZES = [512, 256, 128, 64, 32, 16, 8];
 
 /** Throws a 'too-little-memory' TrainError with the estimate and a suggestion when `r` exceeds `budget`. */
 export function checkTrainingMemory(r: MemoryRun, budget: number): MemoryEstimate {
   const e = estimateTrainingMemory(r);
   if (e.total <= budget) return e;
+  const batches = r.batch >= r.m ? `full batches of ${r.m}` : `batches of ${r.batch}`;
   const what =
-    `training these settings needs about ${gb(e.total)} (caches ${gb(e.caches + e.backward)} for ${r.batch >= r.m ? `full batches of ${r.m}` : `batches of ${r.batch}`} images, ` +
-    `parameters and optimiser state ${gb(e.parameters)}, data copies ${gb(e.data)}), more than the ${gb(budget)} catnet allows itself ` +
-    `on this machine (${Math.round(MEMORY_SHARE * 100)}% of its memory, at most ${gb(MEMORY_CAP)})`;
-  const fits = BATCH_SIZES.find((b) => b < r.batch && estimateTrainingMemory({ ...r, batch: b }).total <= budget);
-  const advice = fits
-    ? `use a mini-batch size of ${fits} or less (mini-batches train large sets well: Adam with batch 32-128 is usual)`
-    : 'use fewer units or filters (the parameters alone do not fit), or train on a machine with more memory';
+    `training these settings needs about ${gb(e.total)} (caches ${gb(e.caches)} for ${batches} images, ` +
+    `parameters and optimiser state ${gb(e.parameters)}, data copies ${gb(e.data)}), more than the ${gb(budget)} ` +
+    `catnet allows itself on this machine (${Math.round(MEMORY_SHARE * 100)}% of its memory, at most ${gb(MEMORY_CAP)})`;
+  // The largest batch that fits, rounded down to a power of two, once the split copies are set aside.
+  const largest = largestBatchWithin(
+    r.config,
+    budget - (e.data - estimateTrainingBytes(r.config, r.batch, engineOptions(r)).batch),
+    {
+      ...engineOptions(r),
+      gatheredBatch: true,
+    },
+  );
+  const fits = largest >= 1 ? 2 ** Math.floor(Math.log2(Math.min(largest, 512))) : 0;
+  const advice =
+    fits >= 1 && fits < r.batch
+      ? `use a mini-batch size of ${fits} or less (mini-batches train large sets well: Adam with batch 32-128 is usual)`
+      : 'use fewer units or filters (the parameters alone do not fit), or train on a machine with more memory';
   throw new TrainError('too-little-memory', `${what}; ${advice}`);
 }

@@ -8,6 +8,7 @@ import { getKernels } from '../kernels/select.js';
 import { initializeParameters } from '../nn/init.js';
 import { type Model, N_X, type NetworkConfig } from '../nn/model.js';
 import { Network } from '../nn/network.js';
+import { formatLayers } from '../nn/spec.js';
 import { formatAugmentation, isAugmenting } from './augment.js';
 import { checkData, type TrainingInput } from './data.js';
 import { asTrainError } from './errors.js';
@@ -16,7 +17,7 @@ import { checkInitialModel } from './initial-model.js';
 import { TrainingLoop } from './loop.js';
 import { checkTrainingMemory, defaultMemoryBudget } from './memory-budget.js';
 import { accuracy } from './metrics.js';
-import { inputShape, layersText, requestedNetwork } from './network-choice.js';
+import { inputShape, requestedNetwork } from './network-choice.js';
 import { createOptimizer } from './optimizers.js';
 import type { TrainOptions } from './options.js';
 import { type ResolvedOptions, resolveOptions } from './resolve.js';
@@ -152,7 +153,7 @@ function hyperparameters(
 ): Record<string, string | number | boolean> {
   return {
     layers: config.layerDims.join(','),
-    layersText: layersText(config),
+    layersText: formatLayers(config),
     activation: o.activation,
     init: continued ? 'continued from given parameters' : o.init,
     learningRate: o.learningRate,

@@ -2,7 +2,7 @@
 // (announce, send each file, add), removals, the grid's pages (with the model's probabilities) and
 // thumbnails, and the import reports.
 
-import type { ImportReport, Role } from '../contract.js';
+import type { FolderImportReport, Role } from '../contract.js';
 import type { HandlerGroup, Session } from '../session.js';
 import { needPath } from '../session.js';
 
@@ -23,9 +23,10 @@ async function importFolder(
   s: Session,
   role: Role,
   folder: string,
-  extraSkipped: ImportReport['skipped'] = [],
-): Promise<ImportReport> {
+  extraSkipped: FolderImportReport['skipped'] = [],
+): Promise<FolderImportReport> {
   const imported = await s.library.addFolder(role, folder, s.importHooks());
+  s.missingFolders = s.missingFolders.filter((f) => !(f.role === role && f.path === imported.folder));
   const report = extraSkipped.length > 0 ? { ...imported, skipped: [...extraSkipped, ...imported.skipped] } : imported;
   await s.changed();
   s.events.emit({ type: 'import-done', report });
@@ -40,7 +41,11 @@ export function folderHandlers(s: Session): HandlerGroup<FolderMethods> {
       return importFolder(s, role, folder);
     },
     removeFolder: async (role, path) => {
-      if (!s.library.removeFolder(role, path)) throw new Error(`${path} is not a ${role} folder of this project`);
+      const missing = s.missingFolders.filter((f) => !(f.role === role && f.path === path));
+      const wasMissing = missing.length < s.missingFolders.length;
+      s.missingFolders = missing;
+      if (!s.library.removeFolder(role, path) && !wasMissing)
+        throw new Error(`${path} is not a ${role} folder of this project`);
       return s.changed();
     },
     removeImage: async (id) => {
@@ -61,7 +66,9 @@ export function folderHandlers(s: Session): HandlerGroup<FolderMethods> {
     cancelUpload: (id) => s.uploads.cancel(id),
     addUploadedFolder: async (role, id) => {
       const { folder, skipped } = await s.uploads.finish(id);
-      return importFolder(s, role, folder, skipped);
+      // Files the browser never sent (too large, or the upload stopped): reason code, then the line for people.
+      const unsent = skipped.map(({ path, reason }) => ({ path, reason: 'not-uploaded', message: reason }));
+      return importFolder(s, role, folder, unsent);
     },
   };
 }

@@ -7,7 +7,13 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Dataset, type ImportProgress, importFolders, vectorToPng } from '../../src-core/data/index.js';
-import { type ImageEntry, type ImportReport, labelOfRole, type Role } from '../contract.js';
+import type { ImportReport, SkippedFile } from '../../src-core/data/report.js';
+import { type FolderImportReport, type ImageEntry, labelOfRole, type Role, type Same } from '../contract.js';
+
+/** Compile-time: the app's folder report has the engine report's fields, with the same types. */
+type Shared = 'accepted' | 'duplicates' | 'inBothClasses' | 'seconds' | 'fromCache' | 'warnings';
+export const FOLDER_REPORT_MATCHES: Same<Pick<FolderImportReport, Shared>, Pick<ImportReport, Shared>> &
+  Same<FolderImportReport['skipped'][number], Pick<SkippedFile, 'path' | 'message'> & { reason: string }> = true;
 
 /** Label of a role's images: 1 = positive class (classNames[0]). */
 export const labelOf = labelOfRole;
@@ -29,7 +35,7 @@ interface ImportedFolder {
   dataset: Dataset;
   /** hashOf(row i), computed once at import. */
   hashes: string[];
-  report: ImportReport;
+  report: FolderImportReport;
 }
 
 export interface ImportHooks {
@@ -60,7 +66,7 @@ export class Library {
    * Imports a folder for a role (replacing the same folder's earlier import). Throws for a path that
    * is not an existing folder; problems with single files are in the report.
    */
-  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<ImportReport> {
+  async addFolder(role: Role, folder: string, hooks: ImportHooks = {}): Promise<FolderImportReport> {
     const path = await checkedFolder(folder);
     const { dataset, report } = await importFolders({
       folders: [{ path, label: labelOf(role) }],
@@ -77,12 +83,12 @@ export class Library {
     for (let i = 0; i < dataset.m; i++) if (otherClass.has(hashes[i]!)) inBothClasses.push(dataset.paths[i]!);
     const shown = this.displayPath;
     const label = shown(path);
-    const ours: ImportReport = {
+    const ours: FolderImportReport = {
       role,
       folder: path,
       ...(label !== path ? { folderLabel: label } : {}),
       accepted: report.accepted,
-      skipped: report.skipped.map((s) => ({ path: shown(s.path), reason: s.message })),
+      skipped: report.skipped.map(({ path, reason, message }) => ({ path: shown(path), reason, message })),
       duplicates: report.duplicates.map((group) => group.map(shown)),
       inBothClasses: inBothClasses.map(shown),
       seconds: report.seconds,
@@ -143,7 +149,7 @@ export class Library {
     }));
   }
 
-  reports(): ImportReport[] {
+  reports(): FolderImportReport[] {
     return this.folders.map((f) => f.report);
   }
 

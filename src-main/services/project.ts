@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { removeStaleTemporaries, writeFileAtomic } from '../../src-core/fsio/atomic.js';
 import type { ModelInfo, TrainingRunSummary } from '../contract.js';
-import { DEFAULT_SETTINGS, Role, TrainSettings } from '../contract.js';
+import { DEFAULT_SETTINGS, ProjectName, Role, TrainSettings } from '../contract.js';
 
 export const PROJECT_FILE = 'project.json';
 
@@ -42,6 +42,7 @@ const RunSchema = z.object({
 const SavedProjectSchema = z.object({
   format: z.literal('catnet-project'),
   version: z.literal(1),
+  name: ProjectName.optional(),
   classNames: z.tuple([z.string().min(1).max(40), z.string().min(1).max(40)]),
   folders: z.array(z.object({ role: Role, path: z.string().min(1) })).max(1000),
   removedImages: z.array(z.string()).max(1_000_000),
@@ -53,6 +54,8 @@ const SavedProjectSchema = z.object({
 export interface SavedProject {
   format: 'catnet-project';
   version: 1;
+  /** Set by "Save as…"; the project is then also kept under userData/projects (see projects.ts). */
+  name?: string;
   classNames: [string, string];
   folders: { role: Role; path: string }[];
   /** Paths of images the user removed from otherwise imported folders. */

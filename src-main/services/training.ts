@@ -4,10 +4,11 @@
 // previous model. One run at a time; a new run can start once the last one has finished.
 // settings.continueFromModel starts from the current model (its network must match the settings).
 
-import { networkConfig } from '../../src-core/nn/config.js';
-import type { Model } from '../../src-core/nn/model.js';
+import { type Model, N_X, type NetworkConfig } from '../../src-core/nn/model.js';
+import { asTrainError, TrainError, type TrainErrorCode } from '../../src-core/train/errors.js';
 import { pixelRunsOf } from '../../src-core/train/gather.js';
 import { checkInitialModel } from '../../src-core/train/initial-model.js';
+import { requestedNetwork } from '../../src-core/train/network-choice.js';
 import type {
   PixelRuns,
   TrainingInput,
@@ -68,15 +69,12 @@ export function effectiveHoldout(settings: TrainSettings, hasTestImages: boolean
   return settings.validationFraction > 0 ? settings.validationFraction : DEFAULT_HOLDOUT;
 }
 
-/** The engine's options for the app's settings (the same names; augmentation as flip + a 4 px shift). */
+/** The engine's options for the app's settings (the same names and meanings). */
 export function trainOptionsOf(settings: TrainSettings, validationFraction: number): TrainOptions {
-  const augment = settings.augment ?? [];
   return {
     hiddenLayers: settings.hiddenLayers,
     ...(settings.layers !== undefined ? { layers: settings.layers } : {}),
-    ...(augment.length > 0
-      ? { augment: { flip: augment.includes('flip'), shift: augment.includes('shift') ? AUGMENT_SHIFT : 0 } }
-      : {}),
+    ...(settings.augment ? { augment: { ...settings.augment } } : {}),
     activation: settings.activation,
     init: settings.init,
     learningRate: settings.learningRate,
@@ -89,8 +87,12 @@ export function trainOptionsOf(settings: TrainSettings, validationFraction: numb
   };
 }
 
-/** Pixels of the 'shift' augmentation (the command line's default). */
-const AUGMENT_SHIFT = 4;
+export type StartResult = { started: true } | { started: false; code: TrainErrorCode; message: string };
+
+/** A message as a sentence for people: capitalised (the engine's start lower-case: "training options: ..."). */
+function sentence(message: string): string {
+  return message.charAt(0).toUpperCase() + message.slice(1);
+}
 
 export interface TrainingHost {
   emit(event: AppEvent): void;
@@ -102,7 +104,7 @@ export interface TrainingHost {
   /** The run finished with a usable model (completed, cancelled or early-stopped). */
   finished(result: TrainResult, run: TrainingRunSummary): Promise<void>;
   /** The run produced no usable model; the previous one stays. */
-  failed(run: TrainingRunSummary, message: string): Promise<void>;
+  failed(run: TrainingRunSummary, failure: TrainError): Promise<void>;
 }
 
 export class TrainingService {
@@ -119,19 +121,32 @@ export class TrainingService {
     return this.running !== null;
   }
 
-  start(settings: TrainSettings): { started: true } {
-    if (this.running) throw new Error('Training is already running: stop it first, or wait for it to finish');
+  /** Starts a run; a run that cannot start is refused with the TrainError code and message (nothing thrown). */
+  start(settings: TrainSettings): StartResult {
+    try {
+      return this.begin(settings);
+    } catch (error) {
+      const refusal = asTrainError(error);
+      return { started: false, code: refusal.code, message: sentence(refusal.message) };
+    }
+  }
+
+  private begin(settings: TrainSettings): { started: true } {
+    if (this.running)
+      throw new TrainError('worker-busy', 'Training is already running: stop it first, or wait for it to finish');
     const images = this.host.images();
     const train = images.filter((i) => splitOfRole(i.role) === 'train');
     const test = images.filter((i) => splitOfRole(i.role) === 'test');
     const positives = train.filter((i) => i.role === 'train-positive').length;
     const [positive, negative] = this.host.classNames();
     if (positives === 0 || positives === train.length)
-      throw new Error(
+      throw new TrainError(
+        'no-data',
         `Training needs images of both classes: add a folder of '${positives === 0 ? positive : negative}' training images`,
       );
-    const initialModel = settings.continueFromModel ? this.modelToContinue(settings) : undefined;
     const holdout = effectiveHoldout(settings, test.length > 0);
+    const network = requestedNetwork(trainOptionsOf(settings, holdout), N_X); // 'bad-layers' before any copy
+    const initialModel = settings.continueFromModel ? this.modelToContinue(network) : undefined;
     const runSettings: TrainSettings = { ...settings, validationFraction: holdout };
     const X = trainingExamplesOf(train);
     const T = test.length > 0 ? trainingExamplesOf(test) : null;
@@ -174,20 +189,21 @@ export class TrainingService {
   }
 
   /** The current model, checked against the settings' network; throws saying what to change. */
-  private modelToContinue(settings: TrainSettings): Model {
+  private modelToContinue(network: NetworkConfig): Model {
     const model = this.host.currentModel();
     if (!model)
-      throw new Error(
+      throw new TrainError(
+        'bad-initial-model',
         'There is no current model to continue from: train one or open an .onnx file first, or untick "Continue from the current model"',
       );
     try {
-      checkInitialModel(model, networkConfig(settings.hiddenLayers, settings.activation));
+      checkInitialModel(model, network);
     } catch (error) {
       const why = (error instanceof Error ? error.message : String(error)).replace(
         /^training options: the model/,
         'the model',
       );
-      throw new Error(`Cannot continue from the current model: ${why}`);
+      throw new TrainError('bad-initial-model', `Cannot continue from the current model: ${why}`);
     }
     return model;
   }
@@ -232,13 +248,19 @@ export class TrainingService {
         seconds: result.seconds,
       };
       if (result.stopped === 'diverged') {
-        await this.host.failed(run, result.message ?? 'Training diverged (the cost became infinite or NaN)');
+        await this.host.failed(
+          run,
+          new TrainError('diverged', result.message ?? 'Training diverged (the cost became infinite or NaN)'),
+        );
         return;
       }
       // Stopped before any step: its parameters are the untrained initialisation; never let them
       // replace a trained model.
       if (result.stopped === 'cancelled' && result.iterations === 0 && this.host.currentModel() !== null) {
-        await this.host.failed(run, 'Training was stopped before its first iteration; the previous model is kept');
+        await this.host.failed(
+          run,
+          new TrainError('cancelled', 'Training was stopped before its first iteration; the previous model is kept'),
+        );
         return;
       }
       await this.host.finished(result, run);
@@ -252,8 +274,8 @@ export class TrainingService {
         stopped: 'failed',
         seconds: seconds(),
       };
-      const why = error instanceof Error ? error.message : String(error);
-      await this.host.failed(run, why.charAt(0).toUpperCase() + why.slice(1)).catch(() => undefined);
+      const failure = asTrainError(error);
+      await this.host.failed(run, new TrainError(failure.code, sentence(failure.message))).catch(() => undefined);
     }
   }
 }

@@ -5,9 +5,11 @@ import type { AppEvent, CatnetApi, EngineInfo, ProjectState, Role } from '../../
 import { BatchState } from './batch.svelte.js';
 import { ClassifyState } from './classify.svelte.js';
 import { DataState, ROLES } from './data.svelte.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, type Run } from './errors.js';
 import { EvaluationState } from './evaluation.svelte.js';
+import { LearnedState } from './learned.svelte.js';
 import { ModelFileState } from './model-file.svelte.js';
+import { ProjectsState } from './projects.svelte.js';
 import { ThumbnailCache } from './thumbnails.svelte.js';
 import { TrainingState } from './training.svelte.js';
 
@@ -27,6 +29,8 @@ export class AppState {
   readonly classify: ClassifyState;
   readonly batch: BatchState;
   readonly modelFile: ModelFileState;
+  readonly projects: ProjectsState;
+  readonly learned: LearnedState;
 
   readonly classNames = $derived<[string, string]>(this.project?.classNames ?? ['Cat', 'Not cat']);
   readonly browserMode = $derived(this.engine?.transport !== 'electron');
@@ -34,11 +38,18 @@ export class AppState {
   constructor(readonly api: CatnetApi) {
     this.thumbs = new ThumbnailCache((ids) => api.thumbnails(ids));
     this.data = new DataState(this);
-    this.training = new TrainingState(this);
-    this.evaluation = new EvaluationState(this);
+    const run: Run = (what, call) => this.run(what, call);
+    this.training = new TrainingState(api, run, () => this.project?.model != null);
+    this.evaluation = new EvaluationState(api, run);
     this.classify = new ClassifyState(api);
     this.batch = new BatchState(api);
-    this.modelFile = new ModelFileState(this);
+    this.modelFile = new ModelFileState(api, run, () => this.modelOpened());
+    this.learned = new LearnedState(api);
+    this.projects = new ProjectsState(api, {
+      run,
+      switched: (project) => this.switchedTo(project),
+      updated: (project) => this.setProject(project),
+    });
   }
 
   /** Loads the engine line and the saved project, subscribes to events; returns the unsubscribe. */
@@ -76,7 +87,7 @@ export class AppState {
         void this.refreshProject().then(() => this.evaluation.refresh());
         return;
       case 'train-error':
-        this.training.onError(event.message, event.keptModel);
+        this.training.onError(event.code, event.message, event.keptModel);
         return;
       case 'batch-progress':
         this.batch.onProgress(event);
@@ -110,9 +121,8 @@ export class AppState {
     if (project) this.setProject(project);
   }
 
-  async newProject(): Promise<void> {
-    const project = await this.run('Starting a new project', () => this.api.newProject());
-    if (!project) return;
+  /** Another project is open (New, Open…): every section starts over from it. */
+  switchedTo(project: ProjectState): void {
     this.thumbs.clear();
     this.data.reports = [];
     this.training.reset();
@@ -120,8 +130,25 @@ export class AppState {
     this.classify.reset();
     this.batch.reset();
     this.modelFile.reset();
+    this.learned.reset();
     this.setProject(project, { replaceSettings: true });
     this.data.imagesChanged();
+    this.notice = project.notice ?? null;
+    void this.api.lastImportReports().then(
+      (reports) => {
+        this.data.reports = reports;
+      },
+      () => undefined,
+    );
+    if (project.model) void this.evaluation.refresh();
+  }
+
+  /** Another model is current: read the project, evaluate, classify the last grid image again. */
+  private async modelOpened(): Promise<void> {
+    await this.refreshProject();
+    void this.evaluation.refresh();
+    const id = this.classify.lastImageId;
+    if (id !== null) await this.classify.image(id, this.classify.subject);
   }
 
   /** Runs an API call; on failure shows "<what>: <message>" and returns undefined. */

@@ -1,7 +1,7 @@
 // Section 1, Data: the image folders of each role, import progress and reports, class names, and
 // the per-role image grids.
 
-import { type AppEvent, type ImportReport, Role } from '../../src-main/contract.js';
+import { type AppEvent, type FolderImportReport, Role } from '../../src-main/contract.js';
 import type { AppState } from './app.svelte.js';
 import type { PickedGroup } from './dropped-files.js';
 import { ImageGridState } from './image-grid.svelte.js';
@@ -13,7 +13,7 @@ type ImportProgress = Extract<AppEvent, { type: 'import-progress' }>;
 export const ROLES: readonly Role[] = Role.options;
 
 export class DataState {
-  reports = $state.raw<ImportReport[]>([]);
+  reports = $state.raw<FolderImportReport[]>([]);
   progress = $state<Partial<Record<Role, ImportProgress>>>({});
   busy = $state<Partial<Record<Role, boolean>>>({});
   /** A folder being sent from the browser, per role (then the import's progress takes over). */
@@ -115,6 +115,7 @@ export class DataState {
       const project = await this.app.run('Creating the demo', () => this.app.api.createDemo());
       if (!project) return;
       this.app.setProject(project, { replaceSettings: true });
+      if (project.notice) this.app.notice = project.notice;
       const reports = await this.app.run('Reading the import reports', () => this.app.api.lastImportReports());
       if (reports) this.reports = reports;
     } finally {
@@ -127,7 +128,7 @@ export class DataState {
   }
 
   /** Keeps the newest report per (role, folder). */
-  onImportDone(report: ImportReport): void {
+  onImportDone(report: FolderImportReport): void {
     this.reports = [...this.reports.filter((r) => !(r.role === report.role && r.folder === report.folder)), report];
   }
 

@@ -7,3 +7,9 @@ export function errorMessage(err: unknown): string {
   if (err && typeof err === 'object' && 'error' in err && typeof err.error === 'string') return err.error;
   return 'Something went wrong (no details were given).';
 }
+
+/**
+ * Runs an API call for a section; on failure it is reported (the app's banner) as "<what> failed:
+ * <message>" and the result is undefined. AppState.run is the one the sections are given.
+ */
+export type Run = <T>(what: string, call: () => Promise<T>) => Promise<T | undefined>;

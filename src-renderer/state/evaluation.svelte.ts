@@ -1,8 +1,8 @@
 // Section 3, Evaluate: metrics of the current model at the chosen threshold. Slider moves are
 // coalesced (LatestOnly): at most one request in flight, and the newest threshold always wins.
 
-import type { Evaluation } from '../../src-main/contract.js';
-import type { AppState } from './app.svelte.js';
+import type { CatnetApi, Evaluation } from '../../src-main/contract.js';
+import type { Run } from './errors.js';
 import { LatestOnly } from './latest-only.js';
 
 export class EvaluationState {
@@ -11,9 +11,12 @@ export class EvaluationState {
   loading = $state(false);
   readonly #evaluate: LatestOnly<number>;
 
-  constructor(private readonly app: AppState) {
+  constructor(
+    private readonly api: CatnetApi,
+    private readonly run: Run,
+  ) {
     this.#evaluate = new LatestOnly(async (threshold) => {
-      const result = await this.app.run('Evaluating the model', () => this.app.api.evaluate(threshold));
+      const result = await this.run('Evaluating the model', () => this.api.evaluate(threshold));
       if (result !== undefined) this.result = result;
     });
   }

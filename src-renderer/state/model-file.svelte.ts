@@ -1,7 +1,7 @@
 // Export the trained model as .onnx, and open an .onnx model to classify with it.
 
-import type { ExportResult, ModelInfo } from '../../src-main/contract.js';
-import type { AppState } from './app.svelte.js';
+import type { CatnetApi, ExportResult, ModelInfo } from '../../src-main/contract.js';
+import type { Run } from './errors.js';
 
 export class ModelFileState {
   exportPath = $state('');
@@ -12,7 +12,12 @@ export class ModelFileState {
   /** "Cancelled" and similar quiet outcomes. */
   status = $state('');
 
-  constructor(private readonly app: AppState) {}
+  /** `onOpened`: what the rest of the app does once another model is current (re-read, re-evaluate, ...). */
+  constructor(
+    private readonly api: CatnetApi,
+    private readonly run: Run,
+    private readonly onOpened: () => Promise<void>,
+  ) {}
 
   /** Path from the field, or the native save dialog (Electron) when the field is empty. */
   async export(): Promise<void> {
@@ -20,7 +25,7 @@ export class ModelFileState {
     this.busy = 'export';
     this.status = '';
     try {
-      const result = await this.app.run('Exporting the model', () => this.app.api.exportModel(path));
+      const result = await this.run('Exporting the model', () => this.api.exportModel(path));
       if (result === null) this.status = 'Export cancelled.';
       else if (result) this.exported = result;
     } finally {
@@ -33,14 +38,11 @@ export class ModelFileState {
     this.busy = 'open';
     this.status = '';
     try {
-      const model = await this.app.run('Opening the model', () => this.app.api.openModel(path));
+      const model = await this.run('Opening the model', () => this.api.openModel(path));
       if (model === null) this.status = 'Open cancelled.';
       if (!model) return;
       this.opened = model;
-      await this.app.refreshProject();
-      void this.app.evaluation.refresh();
-      const id = this.app.classify.lastImageId;
-      if (id !== null) await this.app.classify.image(id, this.app.classify.subject);
+      await this.onOpened();
     } finally {
       this.busy = null;
     }

@@ -3,14 +3,15 @@
 
 import {
   type AppEvent,
-  AugmentName,
+  AUGMENT_SHIFT,
+  type CatnetApi,
   DEFAULT_SETTINGS,
   PRESETS,
+  type TrainErrorCode,
   type TrainingRunSummary,
   type TrainSettings,
 } from '../../src-main/contract.js';
-import type { AppState } from './app.svelte.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, type Run } from './errors.js';
 import { type CostPoint, type Curve, emptyCurve, withCostHistory } from './learning-curve.js';
 import { layersTextOf, matchingPreset, type PresetName, parseNetwork, settingsProblem } from './settings-form.js';
 import { trainErrorAdvice } from './train-advice.js';
@@ -28,7 +29,7 @@ export class TrainingState {
   /** Plain arrays (not proxied: thousands of points); `curveVersion` tells the chart to redraw. */
   curve: Curve = emptyCurve();
   curveVersion = $state(0);
-  error = $state.raw<{ message: string; advice: string; keptModel: boolean } | null>(null);
+  error = $state.raw<{ code: TrainErrorCode; message: string; advice: string; keptModel: boolean } | null>(null);
   lastRun = $state.raw<TrainingRunSummary | null>(null);
 
   readonly preset = $derived<PresetName | null>(matchingPreset(this.settings));
@@ -36,7 +37,12 @@ export class TrainingState {
   readonly settingsError = $derived(settingsProblem(this.settings, this.layersText));
   readonly running = $derived(this.status !== 'idle');
 
-  constructor(private readonly app: AppState) {}
+  /** `hasModel`: whether the project has a model now (a failed start then says it is kept). */
+  constructor(
+    private readonly api: CatnetApi,
+    private readonly run: Run,
+    private readonly hasModel: () => boolean,
+  ) {}
 
   /** Replaces the edited settings (at start-up, new project, demo). */
   load(settings: TrainSettings): void {
@@ -49,7 +55,7 @@ export class TrainingState {
     const { validationFraction, seed } = this.settings;
     this.load({ ...PRESETS[name], validationFraction, seed });
     // Saved with the project, so the choice survives a restart.
-    void this.app.run('Saving the settings', () => this.app.api.updateSettings(this.snapshot()));
+    void this.run('Saving the settings', () => this.api.updateSettings(this.snapshot()));
   }
 
   setLayersText(text: string): void {
@@ -61,12 +67,10 @@ export class TrainingState {
     else this.settings.layers = parsed.value.layers;
   }
 
-  /** Turns one augmentation on or off (the set stays in the contract's order). */
-  setAugment(name: AugmentName, on: boolean): void {
-    const now = new Set(this.settings.augment ?? []);
-    if (on) now.add(name);
-    else now.delete(name);
-    this.settings.augment = AugmentName.options.filter((a) => now.has(a));
+  /** Turns the flip or the shift (AUGMENT_SHIFT pixels) on or off. */
+  setAugment(kind: 'flip' | 'shift', on: boolean): void {
+    const now = this.settings.augment ?? { flip: false, shift: 0 };
+    this.settings.augment = kind === 'flip' ? { ...now, flip: on } : { ...now, shift: on ? AUGMENT_SHIFT : 0 };
   }
 
   /** The settings as plain data (no proxies: they cross IPC / JSON). */
@@ -82,21 +86,23 @@ export class TrainingState {
     this.progress = null;
     this.curve = emptyCurve();
     this.curveVersion++;
-    await this.app.run('Saving the settings', () => this.app.api.updateSettings(settings));
+    await this.run('Saving the settings', () => this.api.updateSettings(settings));
+    // A refusal (or a failed call) is shown in the Train section, with what to do, where the user is looking.
+    let started: Awaited<ReturnType<CatnetApi['startTraining']>>;
     try {
-      await this.app.api.startTraining(settings);
+      started = await this.api.startTraining(settings);
     } catch (err) {
-      // Shown in the Train section (with what to do), where the user is looking.
-      this.onError(errorMessage(err), this.app.project?.model != null);
+      this.onError('internal', errorMessage(err), this.hasModel());
       return;
     }
-    if (this.status === 'starting') this.status = 'training';
+    if (!started.started) this.onError(started.code, started.message, this.hasModel());
+    else if (this.status === 'starting') this.status = 'training';
   }
 
   async stop(): Promise<void> {
     if (this.status !== 'training' && this.status !== 'starting') return;
     this.status = 'stopping';
-    const result = await this.app.run('Stopping training', () => this.app.api.stopTraining());
+    const result = await this.run('Stopping training', () => this.api.stopTraining());
     if (result && !result.stopping) this.status = 'idle';
   }
 
@@ -123,9 +129,9 @@ export class TrainingState {
     }
   }
 
-  onError(message: string, keptModel: boolean): void {
+  onError(code: TrainErrorCode, message: string, keptModel: boolean): void {
     this.status = 'idle';
-    this.error = { message, advice: trainErrorAdvice(message), keptModel };
+    this.error = { code, message, advice: trainErrorAdvice(code), keptModel };
   }
 
   reset(): void {

@@ -10,17 +10,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { saveModel } from '../../src-core/onnx/model-file.js';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../src-main/contract.js';
 import { fallbackSample } from '../../src-main/services/model.js';
-import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { writeFiles } from '../helpers/make-images.js';
 import { redVsBlue, tinted } from '../helpers/red-vs-blue.js';
-import { ensureRendererBuilt } from '../helpers/renderer-build.js';
-import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
-
-if (chromiumMissing) console.warn(chromiumMissing);
 
 const OUT = 'test-output/e2e-classify';
 const ROWS = 10_000;
@@ -83,17 +80,15 @@ function fakeApi({ rows, settings }: { rows: number; settings: TrainSettings }):
   };
 }
 
-describe.skipIf(chromiumMissing !== null)('classifying folders in chromium', () => {
-  let server: RunningWebServer;
-  let browser: LaunchedChromium;
+describeInChromium('classifying folders in chromium', () => {
+  const app = useBrowserApp();
   let work: string;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const text = async (testid: string): Promise<string> => ((await page.getByTestId(testid).textContent()) ?? '').trim();
   const shot = (name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     mkdirSync(OUT, { recursive: true });
     work = await mkdtemp(join(tmpdir(), 'catnet-e2e-classify-'));
     const red: Record<string, Buffer> = {};
@@ -107,16 +102,11 @@ describe.skipIf(chromiumMissing !== null)('classifying folders in chromium', () 
     const model = redVsBlue();
     const sample = fallbackSample();
     await saveModel(join(work, 'red-vs-blue.onnx'), model, sample.pixels, sample.m);
-    server = await startWebServer();
-    browser = await launchChromium();
-    page = await browser.context.newPage();
+    ({ page, problems } = await app.openPage({ console: false }));
     await page.setViewportSize({ width: 1360, height: 1000 });
-    page.on('pageerror', (error) => problems.push(error.message));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -125,9 +115,9 @@ describe.skipIf(chromiumMissing !== null)('classifying folders in chromium', () 
   }, async () => {
     onTestFailed(async () => {
       await shot('failure').catch(() => undefined);
-      console.warn(`problems: ${JSON.stringify(problems)}; server stderr:\n${server.stderr()}`);
+      console.warn(`problems: ${JSON.stringify(problems)}; server stderr:\n${app.server.stderr()}`);
     });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await expect.poll(() => text('engine-info'), { timeout: 15_000 }).toContain('catnet ');
     await page.getByTestId('open-path-input').fill(join(work, 'red-vs-blue.onnx'));
     await page.getByTestId('open-button').click();
@@ -150,6 +140,7 @@ describe.skipIf(chromiumMissing !== null)('classifying folders in chromium', () 
     await expect.poll(() => page.getByTestId('batch-table').locator('img').count(), { timeout: 15_000 }).toBe(inDom);
     await page.getByTestId('batch-results').scrollIntoViewIfNeeded();
     await shot('folder-table');
+    await docScreenshot(page.getByTestId('batch-results'), OUT, 'classify-folder');
 
     // Sort by probability (highest first) and filter by label.
     await page.getByTestId('batch-sort').selectOption('probability-desc');
@@ -205,11 +196,11 @@ describe.skipIf(chromiumMissing !== null)('classifying folders in chromium', () 
   });
 
   it('keeps 10,000 rows smooth: only the visible rows exist, and the last one is reachable', async () => {
-    const fake = await browser.context.newPage();
+    const fake = await app.browser.context.newPage();
     const errors: string[] = [];
     fake.on('pageerror', (error) => errors.push(error.message));
     await fake.addInitScript(fakeApi, { rows: ROWS, settings: DEFAULT_SETTINGS });
-    await fake.goto(server.url);
+    await fake.goto(app.server.url);
     await fake.getByTestId('classify-folder-button').click();
     const table = fake.getByTestId('batch-table');
     await expect

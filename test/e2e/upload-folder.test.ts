@@ -10,27 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
+import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
+import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { makeJpeg, makePng, rawPixels, writeFiles } from '../helpers/make-images.js';
-import { ensureRendererBuilt } from '../helpers/renderer-build.js';
-import { type RunningWebServer, startWebServer } from '../helpers/web-server.js';
-
-if (chromiumMissing) console.warn(chromiumMissing);
 
 const OUT = 'test-output/e2e-upload';
 
-describe.skipIf(chromiumMissing !== null)('uploading folders in chromium (browser mode)', () => {
-  let server: RunningWebServer;
-  let browser: LaunchedChromium;
+describeInChromium('uploading folders in chromium (browser mode)', () => {
+  const app = useBrowserApp({ env: { CATNET_UPLOAD_MB: '1' } });
   let work: string;
   let page: Page;
-  const problems: string[] = [];
+  let problems: string[] = [];
   const text = async (testid: string): Promise<string> => (await page.getByTestId(testid).textContent()) ?? '';
   const shot = (name: string) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     mkdirSync(OUT, { recursive: true });
     work = await mkdtemp(join(tmpdir(), 'catnet-e2e-upload-'));
     // "cats": 6 images over three levels, a text file and a broken JPEG.
@@ -52,16 +47,11 @@ describe.skipIf(chromiumMissing !== null)('uploading folders in chromium (browse
       .png({ compressionLevel: 0 })
       .toBuffer();
     writeFiles(join(work, 'huge'), { 'noise.png': noise });
-    server = await startWebServer({ env: { CATNET_UPLOAD_MB: '1' } });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
+    ({ page, problems } = await app.openPage({ console: false }));
     await page.setViewportSize({ width: 1360, height: 1000 });
-    page.on('pageerror', (error) => problems.push(error.message));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
@@ -70,9 +60,9 @@ describe.skipIf(chromiumMissing !== null)('uploading folders in chromium (browse
   }, async () => {
     onTestFailed(async () => {
       await shot('failure').catch(() => undefined);
-      console.warn(`problems: ${JSON.stringify(problems)}; server stderr:\n${server.stderr()}`);
+      console.warn(`problems: ${JSON.stringify(problems)}; server stderr:\n${app.server.stderr()}`);
     });
-    await page.goto(server.url);
+    await page.goto(app.server.url);
     await expect.poll(() => text('engine-info'), { timeout: 15_000 }).toContain('catnet ');
 
     // The oracle: the same folder by path, as a test folder.
@@ -97,7 +87,9 @@ describe.skipIf(chromiumMissing !== null)('uploading folders in chromium (browse
         timeout: 15_000,
       })
       .toMatch(/^cats\/(a\.png|b\.jpg|kittens\/)/);
+    await expect.poll(() => zone.locator('img').count(), { timeout: 15_000 }).toBe(6);
     await shot('chosen-folder');
+    await docScreenshot(zone, OUT, 'upload-folder');
 
     // 2. A drop of two files, with a DataTransfer built in the page.
     const dropped = ['g.png', 'h.jpg'].map((name) => ({

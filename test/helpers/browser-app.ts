@@ -1,8 +1,8 @@
 // The set-up every Chromium end-to-end test shares: the renderer built, browser mode running on a free
 // port with a temporary user-data folder, and a fresh Chromium profile; both stopped after the tests.
 // Call `useBrowserApp()` inside a `describeInChromium(...)` block; the returned object's `server` and
-// `browser` are valid from the first test on. Pages opened with `openPage` record console errors,
-// uncaught page errors (and, when asked, HTTP errors) in `problems`.
+// `browser` are valid from the first test on. Pages opened with `openPage` record uncaught page
+// errors, console errors (unless `console: false`) and, when asked, HTTP errors in `problems`.
 
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
@@ -20,8 +20,11 @@ export interface BrowserApp {
   readonly browser: LaunchedChromium;
   /** Calls the HTTP API with the token, as the page does; throws with the server's message on `{ error }`. */
   api<T>(method: string, args?: unknown[]): Promise<T>;
-  /** A new tab that records problems; `http: true` also counts responses with status >= 400. */
-  openPage(options?: { http?: boolean }): Promise<{ page: Page; problems: string[] }>;
+  /**
+   * A new tab that records problems: uncaught page errors; console errors unless `console: false` (a
+   * test that provokes refusals on purpose); responses with status >= 400 when `http: true`.
+   */
+  openPage(options?: { http?: boolean; console?: boolean }): Promise<{ page: Page; problems: string[] }>;
 }
 
 export interface BrowserAppOptions {
@@ -68,12 +71,13 @@ export function useBrowserApp(options: BrowserAppOptions = {}): BrowserApp {
       if ('error' in response) throw new Error(`${method}: ${response.error}`);
       return response.ok;
     },
-    async openPage({ http = false } = {}) {
+    async openPage({ http = false, console: consoleErrors = true } = {}) {
       const page = await started(browser, 'Chromium').context.newPage();
       const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(message.text());
-      });
+      if (consoleErrors)
+        page.on('console', (message) => {
+          if (message.type() === 'error') problems.push(message.text());
+        });
       page.on('pageerror', (error) => problems.push(error.message));
       if (http)
         page.on('response', (response) => {

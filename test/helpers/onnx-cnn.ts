@@ -25,7 +25,7 @@ export function features(text: string, g: Activation): FeatureSpec[] {
 export function randomCnnModel(body: FeatureSpec[], hidden: number[], g: Activation, seed = 1, scale = 2): Model {
   const next = rng(seed);
   const uniform = (n: number, k: number) => Float32Array.from({ length: n }, () => (next() * 2 - 1) * k);
-  const shapes = bodyShapes(body);
+  const shapes = bodyShapes({ features: body, layerDims: [], activations: [] });
   const convW: Float32Array[] = [];
   const convB: Float32Array[] = [];
   for (const [i, f] of body.entries()) {
@@ -54,7 +54,7 @@ export function randomCnnModel(body: FeatureSpec[], hidden: number[], g: Activat
 /** The body's output for each image, (m, n_0) with CHW order per image, by the reference kernels. */
 export function referenceBody(model: Model, pixels: Uint8Array, m: number): Float32Array {
   const body = model.config.features ?? [];
-  const shapes = bodyShapes(body);
+  const shapes = bodyShapes(model.config);
   let A: Float32Array | undefined; // (m, c, h, w); undefined = still the image bytes
   let j = 0;
   for (const [i, f] of body.entries()) {

@@ -40,7 +40,13 @@ describe('training service: continue from the current model', () => {
 
   it('refuses to continue when there is no model yet', async () => {
     const response = await backend.call('startTraining', [{ ...quick, continueFromModel: true }]);
-    expect(response).toMatchObject({ error: expect.stringMatching(/no current model to continue from/) });
+    expect(response).toMatchObject({
+      ok: {
+        started: false,
+        code: 'bad-initial-model',
+        message: expect.stringMatching(/no current model to continue from/),
+      },
+    });
     expect(runs).toHaveLength(0);
   });
 
@@ -65,9 +71,13 @@ describe('training service: continue from the current model', () => {
   it('refuses a network that does not match the current model, naming both; the model stays', async () => {
     const response = await backend.call('startTraining', [{ ...quick, hiddenLayers: [3], continueFromModel: true }]);
     expect(response).toMatchObject({
-      error: expect.stringMatching(
-        /^Cannot continue from the current model: the model to continue from is \[12288, 1\] logistic regression but the requested network is \[12288, 3, 1\] relu; .*hidden layers to "" \(none\)/,
-      ),
+      ok: {
+        started: false,
+        code: 'bad-initial-model',
+        message: expect.stringMatching(
+          /^Cannot continue from the current model: the model to continue from is \[12288, 1\] logistic regression but the requested network is \[12288, 3, 1\] relu; .*hidden layers to "" \(none\)/,
+        ),
+      },
     });
     expect(runs).toHaveLength(2);
     expect(backend.training.busy).toBe(false);

@@ -1,6 +1,9 @@
 // The app's path on the course's own data: four folders added by role, the course's 4-layer net
 // trained through the worker with the course's hyperparameters, evaluated on the test folders.
-// Oracle: the course reports train accuracy 0.986 and test accuracy 0.80 for this network.
+// Oracle: the course's costs at iterations 0, 100 and 200 (NumPy float64). They do not depend on the
+// order the app reads the files in (a different order only changes the rounding of the sums) nor on
+// the instruction set. After about 200 iterations this net's path depends on both, so its final
+// accuracies are only checked for sanity (the course's 98.6% / 80% come from train.csv order).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
 import { type AppEvent, type Evaluation, PRESETS, type ProjectState } from '../../src-main/contract.js';
 import { ok } from '../helpers/backend.js';
-import { courseDataMissing, COURSE_DATA_DIR as DATA } from '../helpers/course-data.js';
+import { COURSE_COSTS_FLOAT64, courseDataMissing, COURSE_DATA_DIR as DATA } from '../helpers/course-data.js';
 
 const missing = courseDataMissing('skipping the course data through the app');
 
@@ -49,14 +52,21 @@ describe.skipIf(missing !== null)('course data through the app', () => {
       }),
     );
     ok(await backend.call('startTraining', [PRESETS['four-layer']]));
-    const { run } = await done;
+    const { run, costs } = await done;
     console.info(
       `course 4-layer net in the app: ${run.seconds.toFixed(1)} s, train ${run.trainAccuracy}, test ${run.testAccuracy}`,
     );
     expect(run.settings.validationFraction).toBe(0);
-    // within one image of the course's figures (backends may round differently)
-    expect(Math.abs(run.trainAccuracy - 0.9856)).toBeLessThanOrEqual(1 / 209 + 1e-4);
-    expect(Math.abs(run.testAccuracy! - 0.8)).toBeLessThanOrEqual(1 / 50 + 1e-9);
+    // Another order of the same examples: the same costs up to the rounding of the sums (1e-6; in the
+    // course's order catnet is within 1e-7 of NumPy float64, see test/core/train/train-course.test.ts).
+    for (const [i, expected] of COURSE_COSTS_FLOAT64.fourLayer.entries()) {
+      const at = costs?.find((c) => c.iteration === 100 * i);
+      expect(at, `cost at iteration ${100 * i}`).toBeDefined();
+      expect(Math.abs(at!.cost - expected), `cost at iteration ${100 * i}`).toBeLessThan(1e-6);
+    }
+    // Sanity: it learned (the course's figures are 98.6% and 80%; the end of the path depends on rounding).
+    expect(run.trainAccuracy).toBeGreaterThan(0.95);
+    expect(run.testAccuracy!).toBeGreaterThanOrEqual(0.7);
     const evaluation = ok<Evaluation>(await backend.call('evaluate', [0.5]));
     expect(evaluation.testSource).toBe('test-folders');
     expect(evaluation.test!.m).toBe(50);

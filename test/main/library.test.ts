@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import type { AppEvent, ImportReport, ProjectState } from '../../src-main/contract.js';
+import type { AppEvent, FolderImportReport, ProjectState } from '../../src-main/contract.js';
 import { ok } from '../helpers/backend.js';
 
 /** 64x64 PNGs of one colour (plus a little per-image variation so none are duplicates). */
@@ -49,7 +49,7 @@ describe('library through the back end', () => {
   });
 
   it('imports a folder: accepted and skipped files with reasons, progress and done events', async () => {
-    const report = ok<ImportReport>(await backend.call('addFolder', ['train-positive', red]));
+    const report = ok<FolderImportReport>(await backend.call('addFolder', ['train-positive', red]));
     expect(report.accepted).toBe(12);
     expect(report.skipped.map((s) => s.path).sort()).toEqual([join(red, 'broken.png'), join(red, 'notes.txt')]);
     for (const s of report.skipped) expect(s.reason.length).toBeGreaterThan(5);
@@ -80,7 +80,7 @@ describe('library through the back end', () => {
     ok(await backend.call('addFolder', ['train-negative', blue]));
     let project = ok<ProjectState>(await backend.call('getProject', []));
     expect(project.warnings.join(' ')).toMatch(/Only 3 'non-cat' training images for 12 'cat'/);
-    const both = ok<ImportReport>(await backend.call('addFolder', ['test-negative', red]));
+    const both = ok<FolderImportReport>(await backend.call('addFolder', ['test-negative', red]));
     expect(both.inBothClasses).toHaveLength(12);
     project = ok<ProjectState>(await backend.call('getProject', []));
     expect(project.warnings.join(' ')).toMatch(/12 image\(s\) are in both classes/);
@@ -131,7 +131,7 @@ describe('library through the back end', () => {
     const next = await Backend.create({ userData, transport: 'browser' });
     const restored = ok<ProjectState>(await next.call('getProject', []));
     expect(restored.counts).toEqual(before.counts);
-    const reports = ok<ImportReport[]>(await next.call('lastImportReports', []));
+    const reports = ok<FolderImportReport[]>(await next.call('lastImportReports', []));
     // all 12 red files come from the cache (the removed one is then left out), and the 3 blue ones
     expect(reports.map((r) => r.fromCache)).toEqual([12, 3]);
     await next.dispose();

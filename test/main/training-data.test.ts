@@ -53,8 +53,8 @@ function serviceWith(images: LibraryImage[]) {
       finished: async (result) => {
         finished = result;
       },
-      failed: async (_run, message) => {
-        throw new Error(message);
+      failed: async (_run, failure) => {
+        throw failure;
       },
     },
     (data, options, onProgress): RunningTrainer => {

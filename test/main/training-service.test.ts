@@ -86,7 +86,9 @@ describe('training service', () => {
       transport: 'browser',
       startTrainer: inProcess,
     });
-    expect(await other.call('startTraining', [quick])).toMatchObject({ error: expect.stringMatching(/both classes/) });
+    expect(await other.call('startTraining', [quick])).toMatchObject({
+      ok: { started: false, code: 'no-data', message: expect.stringMatching(/both classes/) },
+    });
     await other.dispose();
   });
 
@@ -202,7 +204,7 @@ describe('training service', () => {
     expect(last.iteration).toBe(1_000_000);
     // A second run is refused while this one is going.
     expect(await backend.call('startTraining', [quick])).toMatchObject({
-      error: expect.stringMatching(/already running/),
+      ok: { started: false, code: 'worker-busy', message: expect.stringMatching(/already running/) },
     });
     // Stop: the trainer is asked to cancel, and the model it returns (trained so far) becomes current.
     const done = next('train-done');

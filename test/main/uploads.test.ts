@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import type { ApiResponse, ImportReport, ProjectState } from '../../src-main/contract.js';
+import type { ApiResponse, FolderImportReport, ProjectState } from '../../src-main/contract.js';
 import { startWebServer, type WebServer } from '../../src-main/web-server.js';
 import { ok, refusingTrainer } from '../helpers/backend.js';
 import { makeJpeg, makePng, writeFiles } from '../helpers/make-images.js';
@@ -63,15 +63,15 @@ describe('uploaded folders', () => {
   });
 
   it('imports like the same folder on disk, with relative paths, and survives a restart', async () => {
-    const onDisk = ok<ImportReport>(await backend.call('addFolder', ['train-negative', join(work, 'cats')]));
+    const onDisk = ok<FolderImportReport>(await backend.call('addFolder', ['train-negative', join(work, 'cats')]));
     const id = await upload(backend, 'cats', files);
-    const report = ok<ImportReport>(await backend.call('addUploadedFolder', ['train-positive', id]));
+    const report = ok<FolderImportReport>(await backend.call('addUploadedFolder', ['train-positive', id]));
     expect(report.accepted).toBe(onDisk.accepted);
     expect(report.accepted).toBe(4);
     expect(report.folderLabel).toBe('cats');
     expect(report.folder.startsWith(join(userData, 'uploads'))).toBe(true);
     // Same files skipped for the same reasons; paths relative to the uploaded folder.
-    const reasons = (r: ImportReport) => r.skipped.map((s) => s.reason).sort();
+    const reasons = (r: FolderImportReport) => r.skipped.map((s) => s.reason).sort();
     expect(reasons(report)).toEqual(reasons(onDisk));
     expect(report.skipped.map((s) => s.path).sort()).toEqual([
       'cats/kittens/deep/broken.jpg',
@@ -132,11 +132,12 @@ describe('uploaded folders', () => {
     );
     expect(started.send).toEqual(['small.png']);
     ok(await backend.call('uploadFile', [started.id, 'small.png', big.get('small.png')]));
-    const report = ok<ImportReport>(await backend.call('addUploadedFolder', ['test-positive', started.id]));
+    const report = ok<FolderImportReport>(await backend.call('addUploadedFolder', ['test-positive', started.id]));
     expect(report.accepted).toBe(1);
     expect(report.skipped).toContainEqual({
       path: 'mixed/huge.png',
-      reason: expect.stringMatching(/too large to upload.*limit is 0\.2 MB per file/),
+      reason: 'not-uploaded',
+      message: expect.stringMatching(/too large to upload.*limit is 0\.2 MB per file/),
     });
     // Over the per-upload cap.
     const many = Array.from({ length: 3 }, (_, i) => ({ path: `${i}.png`, size: 150_000 }));
@@ -201,7 +202,7 @@ describe('uploads over browser mode HTTP', () => {
     const good = await send([started.id, 'sub/p.png'], png);
     expect(good.status).toBe(200);
     expect(JSON.parse(good.body) as ApiResponse).toEqual({ ok: { received: 1 } });
-    const report = ok<ImportReport>(await backend.call('addUploadedFolder', ['train-positive', started.id]));
+    const report = ok<FolderImportReport>(await backend.call('addUploadedFolder', ['train-positive', started.id]));
     expect(report.accepted).toBe(1);
     // A body over the per-file cap is refused before it is read whole.
     const over = await send([started.id, 'x.png'], Buffer.alloc(10), {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import type { ImportReport, ProjectState } from '../../src-main/contract.js';
+import type { FolderImportReport, ProjectState } from '../../src-main/contract.js';
 import { PROJECT_FILE } from '../../src-main/services/project.js';
 import { ok } from '../helpers/backend.js';
 import { makeJpeg, makePng } from '../helpers/make-images.js';
@@ -58,7 +58,7 @@ describe('the vector cache damaged between runs', () => {
     const b = await restart(userData);
     cold = vectorsOf(b);
     expect(cold.size).toBe(16);
-    expect(ok<ImportReport[]>(await b.call('lastImportReports', []))[0]!.fromCache).toBe(16);
+    expect(ok<FolderImportReport[]>(await b.call('lastImportReports', []))[0]!.fromCache).toBe(16);
     await b.dispose();
   });
 
@@ -91,7 +91,7 @@ describe('the vector cache damaged between runs', () => {
         const b = await restart(userData);
         try {
           expect(vectorsOf(b)).toEqual(cold);
-          const report = ok<ImportReport[]>(await b.call('lastImportReports', []))[0]!;
+          const report = ok<FolderImportReport[]>(await b.call('lastImportReports', []))[0]!;
           if (report.fromCache < 16) rebuilt++;
         } finally {
           await b.dispose();
@@ -99,7 +99,7 @@ describe('the vector cache damaged between runs', () => {
         // The cache written after the damage is whole again.
         const again = await restart(userData);
         try {
-          expect(ok<ImportReport[]>(await again.call('lastImportReports', []))[0]!.fromCache).toBe(16);
+          expect(ok<FolderImportReport[]>(await again.call('lastImportReports', []))[0]!.fromCache).toBe(16);
         } finally {
           await again.dispose();
         }
@@ -134,7 +134,7 @@ describe('the vector cache damaged between runs', () => {
     writeFileSync(cacheFile(userData), 'damaged');
     const b = await restart(userData);
     try {
-      const report = ok<ImportReport[]>(await b.call('lastImportReports', []))[0]!;
+      const report = ok<FolderImportReport[]>(await b.call('lastImportReports', []))[0]!;
       expect(report.warnings?.join(' ')).toMatch(/cache .* was damaged/);
     } finally {
       await b.dispose();
@@ -173,7 +173,7 @@ describe('a folder deleted during its import', () => {
         rmSync(folder, { recursive: true, force: true });
       }
     });
-    const r = (await b.call('addFolder', ['train-positive', folder])) as { ok?: ImportReport; error?: string };
+    const r = (await b.call('addFolder', ['train-positive', folder])) as { ok?: FolderImportReport; error?: string };
     expect(deleted).toBe(true);
     if (r.ok) {
       expect(r.ok.accepted + r.ok.skipped.length).toBeLessThanOrEqual(150);

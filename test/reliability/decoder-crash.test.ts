@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DecodeProcess, decodeProcess } from '../../src-core/data/decode-process.js';
 import { importFolders } from '../../src-core/data/import.js';
 import { Backend } from '../../src-main/backend.js';
-import type { ImportReport } from '../../src-main/contract.js';
+import type { FolderImportReport } from '../../src-main/contract.js';
 import { makeJpeg, makePng } from '../helpers/make-images.js';
 
 const MARKER = 'crash-the-decoder';
@@ -65,9 +65,9 @@ describe.skipIf(!built)('a decoder crash during an import', () => {
   it('the app keeps serving: the folder is imported with the crash reported, then the next call answers', async () => {
     const backend = await Backend.create({ userData: join(root, 'user-data'), transport: 'browser' });
     await backend.whenReady();
-    const answer = (await backend.call('addFolder', ['train-positive', folder])) as { ok: ImportReport };
+    const answer = (await backend.call('addFolder', ['train-positive', folder])) as { ok: FolderImportReport };
     expect(answer.ok.accepted).toBe(41);
-    expect(answer.ok.skipped.find((s) => s.path.includes(MARKER))?.reason).toMatch(/decoder crashed/);
+    expect(answer.ok.skipped.find((s) => s.path.includes(MARKER))?.message).toMatch(/decoder crashed/);
     expect(await backend.call('getProject', [])).toHaveProperty('ok');
     await backend.dispose();
   }, 60_000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Backend } from '../../src-main/backend.js';
-import type { AppEvent, ImageEntry, ImportReport, ProjectState } from '../../src-main/contract.js';
+import type { AppEvent, FolderImportReport, ImageEntry, ProjectState } from '../../src-main/contract.js';
 import { ok } from '../helpers/backend.js';
 import { makePng } from '../helpers/make-images.js';
 
@@ -40,7 +40,7 @@ describe('hostile file names', () => {
     const backend = await Backend.create({ userData, transport: 'browser' });
     const events: AppEvent[] = [];
     backend.events.subscribe((e) => events.push(e));
-    const report = ok<ImportReport>(await backend.call('addFolder', ['train-positive', folder]));
+    const report = ok<FolderImportReport>(await backend.call('addFolder', ['train-positive', folder]));
     expect(report.accepted, JSON.stringify(report.skipped)).toBe(names.length);
     const { images } = ok<{ images: ImageEntry[] }>(await backend.call('listImages', ['train-positive', 0, 100]));
     expect(images).toHaveLength(names.length);

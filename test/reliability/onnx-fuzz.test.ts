@@ -1,5 +1,6 @@
-// Property: the ONNX importer, given catnet's own files and foreign-style files with random byte or
-// structure mutations, or random bytes, either accepts the model (and then onnxruntime loads it and
+// Property: the ONNX importer, given catnet's own files (dense and CNN) and foreign-style files with
+// random byte or structure mutations (float attributes set to NaN / Inf / huge values, integer lists,
+// packed repeated fields grown to millions of entries), or random bytes, either accepts the model (and then onnxruntime loads it and
 // gives probabilities in [0, 1]) or rejects it with a message naming the file. Runs in a child process
 // (crash harness), so an abort inside onnxruntime or protobufjs is reported as a bug with its input.
 
@@ -8,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportOnnx } from '../../src-core/onnx/export.js';
 import type { OnnxTypes } from '../../src-core/onnx/schema.js';
 import { CrashHarness, type HarnessOutcome, isContractOutcome } from '../helpers/crash-harness.js';
+import { features, randomCnnModel } from '../helpers/onnx-cnn.js';
 import { editModel, foreignModel } from '../helpers/onnx-graphs.js';
 import { randomModel } from '../helpers/onnx-oracle.js';
 import '../helpers/fuzz-seed.js';
@@ -16,6 +18,7 @@ const RUNS = Number(process.env.CATNET_FUZZ_RUNS ?? 100);
 
 const own = exportOnnx(randomModel([3], 'relu', 1));
 const foreign = foreignModel(randomModel([2, 2], 'tanh', 2));
+const cnn = exportOnnx(randomCnnModel(features('c3,p,c4k5,p', 'leaky_relu'), [4], 'leaky_relu', 3));
 
 /** Positions biased towards the graph structure (the weights sit in the middle of the file). */
 const position = (length: number) =>
@@ -37,6 +40,14 @@ const byteMutation = (length: number) =>
       at: position(length),
       bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }),
     }),
+    // A length-delimited field holding a long run of 1-byte varints: a packed list of millions of
+    // entries (dims, ints, int64_data, ...) when the field number lands on one.
+    fc.record({
+      kind: fc.constant('packed-run' as const),
+      at: position(length),
+      field: fc.constantFrom(1, 4, 5, 7, 8, 10, 11),
+      count: fc.oneof(fc.nat(300), fc.integer({ min: 100_000, max: 1_000_000 })),
+    }),
   );
 
 function applyBytes(src: Uint8Array, m: ByteMutation): Uint8Array {
@@ -49,14 +60,47 @@ function applyBytes(src: Uint8Array, m: ByteMutation): Uint8Array {
       return b.subarray(0, m.keep);
     case 'insert':
       return Buffer.concat([b.subarray(0, m.at), m.bytes, b.subarray(m.at)]);
+    case 'packed-run': {
+      const head = [(m.field << 3) | 2];
+      for (let n = m.count; ; n >>>= 7) {
+        if (n < 0x80) {
+          head.push(n);
+          break;
+        }
+        head.push((n & 0x7f) | 0x80);
+      }
+      return Buffer.concat([b.subarray(0, m.at), Buffer.from(head), Buffer.alloc(m.count, 1), b.subarray(m.at)]);
+    }
   }
 }
 type ByteMutation =
   | { kind: 'flip'; at: [number, number][] }
   | { kind: 'truncate'; keep: number }
-  | { kind: 'insert'; at: number; bytes: Uint8Array };
+  | { kind: 'insert'; at: number; bytes: Uint8Array }
+  | { kind: 'packed-run'; at: number; field: number; count: number };
 
-const OPS = ['Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Cast', 'Div', 'Flatten', 'Loop', 'If', 'Custom', ''];
+const OPS = [
+  'Gemm',
+  'MatMul',
+  'Add',
+  'Relu',
+  'Sigmoid',
+  'Tanh',
+  'Cast',
+  'Div',
+  'Flatten',
+  'Conv',
+  'MaxPool',
+  'Transpose',
+  'Loop',
+  'If',
+  'Custom',
+  '',
+];
+const hostileFloat = fc.oneof(
+  fc.constantFrom(Number.NaN, Infinity, -Infinity, 3.4e38, -3.4e38, 1e38, 1e-45, -0, 0.01, 0.2, 1, 255),
+  fc.double(),
+);
 const hostileNumber = fc.oneof(
   fc.integer({ min: -3, max: 20 }),
   fc.constantFrom(0, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 40, 12288, 12289),
@@ -75,6 +119,28 @@ const structuralEdit = fc.oneof(
   fc.record({ kind: fc.constant('drop-node' as const), node: fc.nat(20) }),
   fc.record({ kind: fc.constant('dup-node' as const), node: fc.nat(20) }),
   fc.record({ kind: fc.constant('raw' as const), t: fc.nat(10), bytes: fc.uint8Array({ maxLength: 64 }) }),
+  // One float attribute (alpha, beta, ...; added when the node has none) set to a hostile value.
+  fc.record({
+    kind: fc.constant('float-attr' as const),
+    node: fc.nat(20),
+    name: fc.constantFrom('alpha', 'beta'),
+    f: hostileFloat,
+  }),
+  // An integer-list attribute (pads, strides, kernel_shape, dilations, perm, axes) set to a hostile list.
+  fc.record({
+    kind: fc.constant('ints-attr' as const),
+    node: fc.nat(20),
+    name: fc.constantFrom('pads', 'strides', 'kernel_shape', 'dilations', 'perm', 'axes'),
+    ints: fc.array(hostileNumber, { maxLength: 6 }),
+  }),
+  // A packed repeated field of a tensor or attribute grown to n entries (encoded packed by protobufjs).
+  fc.record({
+    kind: fc.constant('packed' as const),
+    t: fc.nat(10),
+    field: fc.constantFrom('dims', 'int64Data', 'floatData', 'ints', 'floats'),
+    n: fc.oneof(fc.nat(8), fc.integer({ min: 90_000, max: 400_000 })),
+    v: fc.constantFrom(0, 1, -1, 2 ** 40),
+  }),
 );
 type StructuralEdit = typeof structuralEdit extends fc.Arbitrary<infer T> ? T : never;
 
@@ -123,6 +189,28 @@ function applyEdit(m: OnnxTypes.ModelProto, e: StructuralEdit): void {
     case 'raw':
       if (init) init.rawData = e.bytes;
       return;
+    case 'float-attr': {
+      if (!node) return;
+      const a: OnnxTypes.IAttributeProto = node.attribute?.find((x) => x.type === 1) ?? { name: e.name, type: 1 };
+      a.f = e.f;
+      if (!node.attribute?.includes(a)) node.attribute = [...(node.attribute ?? []), a];
+      return;
+    }
+    case 'ints-attr':
+      if (node)
+        node.attribute = [
+          ...(node.attribute ?? []).filter((a) => a.name !== e.name),
+          { name: e.name, type: 7, ints: e.ints },
+        ];
+      return;
+    case 'packed': {
+      const list = Array.from({ length: e.n }, () => e.v);
+      if (e.field === 'ints' || e.field === 'floats') {
+        const a = nodes[e.t % Math.max(1, nodes.length)]?.attribute?.[0];
+        if (a) a[e.field] = list;
+      } else if (init) init[e.field] = list;
+      return;
+    }
   }
 }
 
@@ -150,7 +238,7 @@ describe('ONNX importer against hostile files (in a child process)', () => {
   });
 
   it('the unmutated files load and run', async () => {
-    for (const bytes of [own, foreign]) {
+    for (const bytes of [own, foreign, cnn]) {
       const o = await harness.run({ kind: 'onnx', bytes, run: true });
       expect(o.outcome, JSON.stringify(o)).toBe('accepted');
       check('seed', o);
@@ -160,6 +248,7 @@ describe('ONNX importer against hostile files (in a child process)', () => {
   for (const [name, src] of [
     ['catnet file', own],
     ['foreign file', foreign],
+    ['catnet CNN file', cnn],
   ] as const) {
     it(`${name} with random byte mutations: accepted and runnable, or rejected naming the file`, async () => {
       await fc.assert(

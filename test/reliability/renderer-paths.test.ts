@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModel } from '../../src-core/onnx/model-file.js';
 import { Backend } from '../../src-main/backend.js';
-import type { ImportReport } from '../../src-main/contract.js';
+import type { FolderImportReport } from '../../src-main/contract.js';
 import { producerName } from '../../src-main/services/export-target.js';
 import { makeJpeg, writeFiles } from '../helpers/make-images.js';
 import { randomModel, randomPixels } from '../helpers/onnx-oracle.js';
@@ -96,7 +96,7 @@ describe('importing a folder the renderer named', () => {
     symlinkSync(join(root, 'private-stuff', 'salary.jpg'), join(secret, 'outside.jpg'));
     const chosen = join(root, 'pictures');
     symlinkSync(secret, chosen); // the chosen folder is itself a symlink
-    const answer = (await backend.call('addFolder', ['train-positive', chosen])) as { ok: ImportReport };
+    const answer = (await backend.call('addFolder', ['train-positive', chosen])) as { ok: FolderImportReport };
     const report = answer.ok;
     expect(report.accepted).toBe(1);
     const text = JSON.stringify(report);

@@ -97,9 +97,11 @@ describe('browser-mode API client', () => {
     const off = api.onEvent((e) => got.push(e));
     const source = FakeEventSource.last!;
     expect(source.url).toBe(`/api/events?token=${server.token}`);
-    source.onmessage!({ data: JSON.stringify({ type: 'train-error', message: 'x', keptModel: false }) });
+    source.onmessage!({
+      data: JSON.stringify({ type: 'train-error', code: 'diverged', message: 'x', keptModel: false }),
+    });
     source.onmessage!({ data: 'not json' });
-    expect(got).toEqual([{ type: 'train-error', message: 'x', keptModel: false }]);
+    expect(got).toEqual([{ type: 'train-error', code: 'diverged', message: 'x', keptModel: false }]);
     off();
     expect(source.closed).toBe(true);
   });

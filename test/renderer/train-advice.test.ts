@@ -1,15 +1,14 @@
-// trainErrorAdvice: the next step for a refused "continue from the current model" start.
+// trainErrorAdvice: the next step for each training error code (never decided on message text).
 import { describe, expect, it } from 'vitest';
+import { TRAIN_ERROR_CODES } from '../../src-core/train/errors.js';
 import { trainErrorAdvice } from '../../src-renderer/state/train-advice.js';
 
 describe('trainErrorAdvice', () => {
-  it('says how to get past a refused continue, whatever network the message names', () => {
-    const mismatch =
-      'Cannot continue from the current model: the model to continue from is [12288, 7, 1] relu but the requested network is [12288, 20, 7, 5, 1] relu; to continue from it, set the hidden layers to 7 and the activation to relu, or train from scratch';
-    expect(trainErrorAdvice(mismatch)).toMatch(/Untick "Continue from the current model"/);
-    expect(
-      trainErrorAdvice('There is no current model to continue from: train one or open an .onnx file first'),
-    ).toMatch(/Untick/);
-    expect(trainErrorAdvice('cost became NaN at iteration 3')).toMatch(/learning rate/);
+  it('gives advice for every training error code, decided on the code', () => {
+    for (const code of TRAIN_ERROR_CODES) expect(trainErrorAdvice(code).length, code).toBeGreaterThan(20);
+    expect(trainErrorAdvice('diverged')).toMatch(/learning rate/);
+    expect(trainErrorAdvice('no-data')).toMatch(/Add more images/);
+    expect(trainErrorAdvice('bad-initial-model')).toMatch(/Continue from the current model/);
+    expect(trainErrorAdvice('too-little-memory')).toMatch(/mini-batch/);
   });
 });

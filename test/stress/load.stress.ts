@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportReport, ProjectState, TrainSettings } from '../../src-main/contract.js';
+import type { FolderImportReport, ProjectState, TrainSettings } from '../../src-main/contract.js';
 import { DEFAULT_SETTINGS } from '../../src-main/contract.js';
 import { chromiumMissing, type LaunchedChromium, launchChromium } from '../helpers/chromium.js';
 import { rgbPng } from '../helpers/make-images.js';
@@ -189,8 +189,8 @@ describe.skipIf(chromiumMissing !== null)(`load: ${IMAGES} images, import and tr
 
   it('imports both folders: every image accepted, the page and the API stay responsive, memory bounded', async () => {
     const { value, figures } = await watched('import', async () => {
-      const a = await api<ImportReport>('addFolder', ['train-positive', folders.positive]);
-      const b = await api<ImportReport>('addFolder', ['train-negative', folders.negative]);
+      const a = await api<FolderImportReport>('addFolder', ['train-positive', folders.positive]);
+      const b = await api<FolderImportReport>('addFolder', ['train-negative', folders.negative]);
       return [a.value, b.value];
     });
     expect(value.map((r) => r.accepted)).toEqual([IMAGES / 2, IMAGES / 2]);

@@ -1,6 +1,7 @@
 // Step 3a of an import: does each listed file still match its cache entry (a regular file with the
 // same size and mtime)? With the native addon every file is lstat()ed in one job on the thread pool
-// (~2 us a file on the reference VM, where Node's lstatSync costs 5-40 us of the main thread), while
+// (the syscall's cost, where Node's lstatSync can cost several times that of the main thread on a
+// virtual machine: figures in bench/README.md, "Machine figures behind design choices"), while
 // this thread checksums the prefetched vectors; without it, or when the native lstat cannot answer
 // for a file, Node's lstatSync decides (cacheVerdict). Same verdicts either way.
 

@@ -1,5 +1,6 @@
-// The whole import on a folder that mixes the course images with every kind of bad input the issue
-// lists: every good image is imported, every bad one is reported with the right reason, nothing throws.
+// The whole import on a folder that mixes the course images with every kind of bad input (corrupt,
+// truncated, empty, unreadable, not an image, too small, vanishing mid-import, duplicates, links):
+// every good image is imported, every bad one is reported with the right reason, nothing throws.
 // Oracle: preprocessImage on the same bytes, and a table of expected outcomes written by hand.
 
 import { execFileSync } from 'node:child_process';

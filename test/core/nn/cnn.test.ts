@@ -3,22 +3,18 @@
 // input pixels, with the reference kernels and with the native ones where the addon loads.
 import { describe, expect, it } from 'vitest';
 import type { Kernels } from '../../../src-core/kernels/kernels.js';
-import { nativeKernels } from '../../../src-core/kernels/native.js';
+import { setNativeIsa, setNativeThreads } from '../../../src-core/kernels/native.js';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import { initializeParameters } from '../../../src-core/nn/init.js';
 import type { Activation, FeatureSpec, NetworkConfig } from '../../../src-core/nn/model.js';
 import { Network } from '../../../src-core/nn/network.js';
 import { mulberry32 } from '../../../src-core/nn/random.js';
 import { denseInputSize, type Shape } from '../../../src-core/nn/shapes.js';
+import { nativeUnderTest } from '../../helpers/native-kernels.js';
 import { centralDifference, cost64, forward64, type Params64, toParams64 } from '../../helpers/network64.js';
 
 const reference = referenceKernels();
-let native: Kernels | undefined;
-try {
-  native = nativeKernels();
-} catch (error) {
-  console.warn(`native CNN gradients skipped: the addon is not built (${(error as Error).message})`);
-}
+const { native, isas } = nativeUnderTest('native CNN gradients');
 
 const conv = (filters: number, activation: Activation, size = 3): FeatureSpec => ({
   kind: 'conv',
@@ -210,6 +206,24 @@ describe('convolutional Network', () => {
     const wrong = big.copyParameters();
     wrong.convW![1] = new Float32Array(5);
     expect(() => small.setParameters(wrong)).toThrow(/conv layer 1 have the wrong size/);
+  });
+
+  it.skipIf(!native)('native: one training step of a CNN gives the same bits for 1 and 2 threads, on every ISA', () => {
+    const image = { c: 3, h: 16, w: 13 };
+    const config = cnnConfig([conv(5, 'relu'), pool, conv(7, 'leaky_relu', 5), pool], [6], 'relu', image);
+    const { X, Y } = testData(3 * 16 * 13, 9, 12);
+    for (const isa of isas) {
+      setNativeIsa(isa);
+      const runs = [1, 2].map((threads) => {
+        setNativeThreads(threads);
+        const net = makeNetwork(config, 9, image, native!, 6);
+        const J = net.forwardCost(X, Y, 9, 0.2);
+        net.backward(X, 9, 0.2);
+        return { J, grads: Array.from(net.gradSlab) };
+      });
+      expect(runs[1].J, isa).toBe(runs[0].J);
+      expect(runs[1].grads, isa).toEqual(runs[0].grads);
+    }
   });
 
   it('L2 includes the conv weights', () => {

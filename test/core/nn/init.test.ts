@@ -129,5 +129,6 @@ describe('initializeParameters with a convolutional body', () => {
     initializeParameters(b.params, config, 'he', 2);
     expect(a.params.convW![0][0]).not.toBe(b.params.convW![0][0]);
     expect(() => initializeParameters({ W: a.params.W, b: a.params.b }, config, 'he', 1)).toThrow(/convW/);
+    expect(() => initializeParameters(a.params, config.layerDims, 'he', 1)).toThrow(/pass the NetworkConfig/);
   });
 });

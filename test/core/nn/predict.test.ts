@@ -4,22 +4,15 @@ import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import type { Activation, Model } from '../../../src-core/nn/model.js';
 import { Network } from '../../../src-core/nn/network.js';
 import { Predictor, predictProbabilities } from '../../../src-core/nn/predict.js';
+import { mulberry32 } from '../../../src-core/nn/random.js';
 import { IMAGE_SHAPE } from '../../../src-core/nn/shapes.js';
 import { parseLayers } from '../../../src-core/nn/spec.js';
 import { forward64, toParams64 } from '../../helpers/network64.js';
 
 const kernels = referenceKernels();
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 function randomModel(layerDims: number[], hidden: Activation, seed: number, scale: number): Model {
-  const rand = lcg(seed);
+  const rand = mulberry32(seed);
   const L = layerDims.length - 1;
   const W: Float32Array[] = [];
   const b: Float32Array[] = [];
@@ -66,7 +59,7 @@ describe('predictProbabilities', () => {
     it(`matches a per-example float64 forward pass ([10, 6, 4, 1], ${hidden})`, () => {
       const model = randomModel([10, 6, 4, 1], hidden, 42, 1);
       const m = 37;
-      const rand = lcg(7);
+      const rand = mulberry32(7);
       const pixels = Uint8Array.from({ length: m * 10 }, () => Math.floor(rand() * 256));
       const p = predictProbabilities(model, pixels, m, kernels);
       expect(p.length).toBe(m);
@@ -77,7 +70,7 @@ describe('predictProbabilities', () => {
     const n_x = 12288;
     const model = randomModel([n_x, 1], 'relu', 3, 0.02);
     const m = 600;
-    const rand = lcg(9);
+    const rand = mulberry32(9);
     const pixels = Uint8Array.from({ length: m * n_x }, () => Math.floor(rand() * 256));
     const p = predictProbabilities(model, pixels, m, kernels);
     for (const i of [0, 1, 511, 512, 599])
@@ -92,7 +85,7 @@ describe('predictProbabilities', () => {
   it('a convolutional model on 64x64 images: the same as a float64 forward pass, over chunks of a Predictor', () => {
     const config = parseLayers('c2,p,c3k5,p,4', 'tanh');
     const net = new Network(config, 1, kernels);
-    const rand = lcg(5);
+    const rand = mulberry32(5);
     for (let i = 0; i < net.paramSlab.length; i++) net.paramSlab[i] = (rand() * 2 - 1) * 0.3;
     const model: Model = { ...randomModel([1, 1], 'relu', 1, 1), config, params: net.copyParameters() };
     const m = 3;
@@ -106,5 +99,12 @@ describe('predictProbabilities', () => {
       expect(out[i]).toBeCloseTo(forward64(config, p, x, IMAGE_SHAPE), 5);
     }
     expect(Array.from(predictProbabilities(model, pixels, m, kernels))).toEqual(Array.from(out));
+    const predictor = new Predictor(model, 1, kernels);
+    const { maps, probabilities } = predictor.featureMaps(pixels.subarray(n_x), 1);
+    expect(maps.map((f) => f.A.length)).toEqual([2 * 64 * 64, 2 * 32 * 32, 3 * 32 * 32, 3 * 16 * 16]);
+    expect(probabilities[0]).toBe(out[1]);
+    const saliency = new Float32Array(n_x);
+    predictor.inputGradient(pixels, 1, saliency);
+    expect(saliency.some((v) => v !== 0)).toBe(true); // checked against finite differences in cnn.test.ts
   });
 });

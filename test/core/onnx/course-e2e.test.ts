@@ -1,4 +1,4 @@
-// The issue's "done when", in-process: train on the course's training images, save (export + verify +
+// Train, save, predict, in-process: train on the course's training images, save (export + verify +
 // atomic write), then `catnet predict` on the test folder gives the engine's test accuracy.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

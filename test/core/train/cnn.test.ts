@@ -2,12 +2,14 @@
 // from a CNN model, and the memory estimate (checked against what the engine really allocates).
 import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
+import { estimateTrainingBytes } from '../../../src-core/nn/memory.js';
 import { Network } from '../../../src-core/nn/network.js';
 import { Random } from '../../../src-core/nn/random.js';
 import { IMAGE_SHAPE } from '../../../src-core/nn/shapes.js';
+import { formatLayers, parseLayers } from '../../../src-core/nn/spec.js';
 import { TrainError } from '../../../src-core/train/errors.js';
 import { checkTrainingMemory, estimateTrainingMemory } from '../../../src-core/train/memory-budget.js';
-import { layersText, parseLayers, requestedNetwork } from '../../../src-core/train/network-choice.js';
+import { requestedNetwork } from '../../../src-core/train/network-choice.js';
 import type { TrainingData, TrainOptions } from '../../../src-core/train/options.js';
 import { train } from '../../../src-core/train/train.js';
 
@@ -43,21 +45,28 @@ const cnn: TrainOptions = {
 
 describe('convolutional nets in train()', () => {
   it('reads the layers text, and writes it back', () => {
-    const { features, hidden } = parseLayers('c16,p,c32k5,p,64', 'relu');
-    expect(features).toEqual([
-      { kind: 'conv', filters: 16, size: 3, activation: 'relu' },
-      { kind: 'pool' },
-      { kind: 'conv', filters: 32, size: 5, activation: 'relu' },
-      { kind: 'pool' },
-    ]);
-    expect(hidden).toEqual([64]);
+    // The engine's parser (nn/spec.ts) is the one train() uses: the same config either way.
+    expect(requestedNetwork({ layers: 'c16,p,c32k5,p,64', activation: 'tanh' }, 12288)).toEqual(
+      parseLayers('c16,p,c32k5,p,64', 'tanh'),
+    );
+    // Conv layers given as a config keep their own activations.
+    const mixed = requestedNetwork(
+      {
+        features: [{ kind: 'conv', filters: 2, size: 3, activation: 'tanh' }, { kind: 'pool' }],
+        hiddenLayers: [3],
+        activation: 'relu',
+      },
+      12288,
+    );
+    expect(mixed.layerDims).toEqual([2 * 32 * 32, 3, 1]);
+    expect(mixed.features?.[0]).toMatchObject({ activation: 'tanh' });
     const config = requestedNetwork({ layers: 'c16,p,c32,p,c64,p,64', activation: 'relu' }, 12288);
     expect(config.layerDims).toEqual([64 * 8 * 8, 64, 1]);
-    expect(layersText(config)).toBe('c16,p,c32,p,c64,p,64');
-    expect(layersText(requestedNetwork({ layers: '20,7,5', activation: 'relu' }, 12288))).toBe('20,7,5');
+    expect(formatLayers(config)).toBe('c16,p,c32,p,c64,p,64');
+    expect(formatLayers(requestedNetwork({ layers: '20,7,5', activation: 'relu' }, 12288))).toBe('20,7,5');
     for (const [text, message] of [
-      ['c16,x', /"x" \(item 2 of "c16,x"\) is not cN/],
-      ['64,c16', /comes after dense units/],
+      ['c16,x', /item 2 \("x"\) of "c16,x" is not a layer/],
+      ['64,c16', /comes after a dense layer/],
       ['c16k4', /odd size/],
       ['p,c16', /pools the image itself/],
     ] as const)
@@ -140,15 +149,17 @@ describe('training memory', () => {
     ).toThrow(/mini-batch size/);
   });
 
-  it('estimates what a Network really allocates: parameters, gradients and caches within 2%', () => {
+  it('counts what a Network really allocates (parameters, gradients, caches) plus the loop copies', () => {
     const batch = 8;
     const before = process.memoryUsage().arrayBuffers;
     const net = new Network(config, batch, kernels);
     const measured = process.memoryUsage().arrayBuffers - before;
-    const e = estimateTrainingMemory({ ...run, batch, optimizer: 'gd' });
-    // gd keeps the slab, gradients, last good and returned copies: the Network holds the first two.
-    const expected = e.caches + e.parameters / 2;
-    expect(net.paramSlab.length).toBeGreaterThan(0);
-    expect(Math.abs(measured - expected) / expected).toBeLessThan(0.02);
+    const P = net.paramSlab.byteLength;
+    const e = estimateTrainingMemory({ ...run, batch, optimizer: 'adam' });
+    // Adam: slab, gradients, v, s, last good, returned copy = 6 P; the Network holds slab + gradients.
+    expect(e.parameters).toBe(6 * P);
+    const backward = estimateTrainingBytes(config, batch).backward; // allocated on the first backward pass
+    expect(Math.abs(measured - (2 * P + e.caches - backward)) / measured).toBeLessThan(0.02);
+    expect(estimateTrainingMemory({ ...run, batch, validation: true }).data).toBe(batch * (12288 + 4) + 5000 * 12288);
   });
 });
