@@ -84,7 +84,7 @@ async function decodeGeneral(fsPath: string | Buffer, opts: DecodeOptions): Prom
         reason: err.reason,
         message: err.message,
         fromCache: false,
-        stat: isCacheableReason(err.reason) ? s : undefined,
+        stat: isCacheableReason(err.reason) && !err.uncacheable ? s : undefined,
       };
     }
     const reason: RejectReason = reasonForFsError(err) ?? 'unreadable';
