@@ -1,7 +1,7 @@
 // Convolution figures for `npm run bench` (section "conv"): GFLOP/s of each conv kernel of the small
 // CNN (batch 32: conv3x3 3->16 @64x64 on the bytes, 16->32 @32x32, 32->64 @16x16) and of the pooling,
 // at the default ISA with 1 thread and all threads, against the FMA peak; then one training epoch
-// of the whole CNN on 2,000 images (Adam, batch 32, flip + shift augmentation, bench/cnn-epoch.ts)
+// of the whole CNN through the engine on 2,000 images (Adam, batch 32, flip + shift, bench/cnn-epoch.ts)
 // against PyTorch's same net and schedule (bench/peers/conv_torch.py) at its best thread count,
 // measured in the same run: catnet, PyTorch, catnet again. Benchmarks only: nothing asserted.
 

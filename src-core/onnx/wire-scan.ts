@@ -13,14 +13,14 @@ import { ModelRejected } from './model-error.js';
  */
 export const WIRE_LIMITS = {
   /** Fields of any kind, known or not: bounds the time of this walk and of decoding. */
-  fields: 1_000_000,
+  fields: 500_000,
   /** Messages of any kind (nodes, attributes, tensors, value infos, dimensions, ...). */
-  messages: 100_000,
+  messages: 50_000,
   nodes: 10_000,
   /** int64 / int32 values (dims, int64_data, ints, ...): each becomes a Long object of ~60 bytes. */
   integers: 100_000,
   /** float / double values stored as lists (float_data, floats; catnet writes raw_data): slow to decode. */
-  floats: 1_000_000,
+  floats: 500_000,
   /** Strings (names, op types, doc strings, metadata): each a JS string of its own, slow to decode. */
   strings: 50_000,
   /** Bytes of all strings together. */

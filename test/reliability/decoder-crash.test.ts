@@ -67,7 +67,9 @@ describe.skipIf(!built)('a decoder crash during an import', () => {
     await backend.whenReady();
     const answer = (await backend.call('addFolder', ['train-positive', folder])) as { ok: FolderImportReport };
     expect(answer.ok.accepted).toBe(41);
-    expect(answer.ok.skipped.find((s) => s.path.includes(MARKER))?.message).toMatch(/decoder crashed/);
+    const crashed = answer.ok.skipped.find((s) => s.path.includes(MARKER));
+    expect(crashed?.reason).toBe('corrupt');
+    expect(crashed?.message).toMatch(/decoder crashed/);
     expect(await backend.call('getProject', [])).toHaveProperty('ok');
     await backend.dispose();
   }, 60_000);
