@@ -35,7 +35,9 @@
         {
           "target_name": "catnet_jpeg",
           "sources": ["src-core/native/jpeg/addon.c", "src-core/native/jpeg/jpeg64.c", "src-core/native/jpeg/budget.c"],
-          "libraries": ["-ljpeg"]
+          "libraries": ["-ljpeg"],
+          # budget.c uses C11 atomics
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] } }
         }
       ]
     }],

@@ -75,11 +75,13 @@ const MB = (bytes: number) => `${Math.ceil(bytes / 2 ** 20).toLocaleString('en')
 
 /** The rejection of an image whose decode needs more memory than the whole budget. */
 export function tooBigToDecode(need: number, what: string): ImageRejected {
-  return new ImageRejected(
+  const rejected = new ImageRejected(
     'too-many-pixels',
     `${what} needs ${MB(need)} of memory to decode, more than the ${MB(decodeBudget().total)} catnet allows: ` +
       'resize it, or save it as a baseline (not progressive) JPEG',
   );
+  rejected.uncacheable = true; // a larger budget (another machine, CATNET_DECODE_BUDGET_MB) may decode it
+  return rejected;
 }
 
 /** Sleeps until the budget has room for `bytes`; the caller then decodes. */

@@ -4,7 +4,7 @@
 import { lstatSync, type Stats } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { N_X, type ResizeMode } from '../image-format.js';
-import { type CacheEntry, isCacheableReason } from './cache.js';
+import { type CacheEntry, isCacheableReason } from './cache/cache-file.js';
 import { preprocessImage, readImageBytes } from './images.js';
 import { decodeFilesFast } from './jpeg-fast.js';
 import { forEachParallel } from './parallel.js';
@@ -84,7 +84,7 @@ async function decodeGeneral(fsPath: string | Buffer, opts: DecodeOptions): Prom
         reason: err.reason,
         message: err.message,
         fromCache: false,
-        stat: isCacheableReason(err.reason) ? s : undefined,
+        stat: isCacheableReason(err.reason) && !err.uncacheable ? s : undefined,
       };
     }
     const reason: RejectReason = reasonForFsError(err) ?? 'unreadable';

@@ -1,31 +1,22 @@
-// Folders in, Dataset + report out: scan every folder, take each file from the cache or decode it
+// Folders in, Dataset + report out, in named stages: scan, cache indexes, verdict (cache hit or
+// miss), decode, read cached vectors, compact, save caches, report (import-stages.ts holds the ones
+// that stand alone). Scan every folder, take each file from the cache or decode it
 // (a bounded parallel queue keeps sharp's thread pool busy on every core), never stop for one bad
 // file, then flag duplicates and imbalance. Cancelling (the signal) rejects with the signal's reason.
 // Cached vectors are read from the cache file straight into the Dataset's shared buffer.
 
-import { promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { N_X, type ResizeMode } from '../image-format.js';
-import {
-  cacheFileFor,
-  type LoadedCache,
-  loadCacheIndex,
-  optionsKey,
-  readCachedVectors,
-  type SaveEntry,
-  saveCache,
-  type VectorRun,
-} from './cache.js';
-import { cacheChecker } from './cache-check.js';
-import { emptyPrefetched, prefetchVectors } from './cache-prefetch.js';
-import { pruneCache, touchCacheFiles } from './cache-prune.js';
+import { optionsKey, readCachedVectors, type VectorRun } from './cache/cache-file.js';
+import { cacheChecker } from './cache/check.js';
+import { emptyPrefetched, prefetchVectors } from './cache/prefetch.js';
 import { Dataset } from './dataset.js';
 import { DecodeProcess, decodeIntoIsolated } from './decode-process.js';
 import { findDuplicates } from './duplicates.js';
 import { decodeInto, type TaskResult } from './file-verdict.js';
-import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
 import { MAX_FILE_BYTES, MAX_PIXELS } from './images.js';
+import { cacheIndexStage, progressReporter, saveCacheStage, scanStage } from './import-stages.js';
 import { abortError, eventLoopBreather } from './parallel.js';
 import { sharedPixels } from './pixel-memory.js';
 import type { ImportReport } from './report.js';
@@ -66,14 +57,6 @@ export interface ImportOptions {
    */
   isolate?: boolean;
 }
-
-interface FolderCache {
-  file?: string;
-  loaded: LoadedCache;
-}
-
-/** Largest Dataset one import builds (bytes); 349,525 images. */
-const MAX_DATASET_BYTES = 2 ** 32 - 1;
 
 /** Shared, zero-filled (m, n_x) bytes (huge pages asked for); a person-readable error when the memory is not there. */
 function allocatePixels(m: number): Uint8Array {
@@ -119,64 +102,20 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
       : decodeInto;
 
   // 1. Scan (sequentially, sharing the file budget).
-  // A Dataset lives in one SharedArrayBuffer: keep it under 4 GB whatever maxFiles says.
-  let budget = Math.min(options.maxFiles ?? MAX_FILES, Math.floor(MAX_DATASET_BYTES / N_X));
-  const scans: ScanResult[] = [];
-  for (const f of options.folders) {
-    const scan = await scanFolder(f.path, { maxFiles: Math.max(0, budget), signal });
-    budget -= scan.files.length;
-    scans.push(scan);
-    warnings.push(...scan.warnings);
-  }
-
+  const scans = await scanStage(options, warnings);
   phase('scan');
 
   // 2. Cache indexes, one per folder.
   const optsKey = optionsKey({ resize, maxPixels, maxBytes });
-  let cacheDir = options.cacheDir;
-  if (cacheDir) {
-    try {
-      await fsp.mkdir(cacheDir, { recursive: true });
-    } catch (err) {
-      warnings.push(`Cannot use the cache folder ${cacheDir} (${(err as Error).message}): importing without it.`);
-      cacheDir = undefined;
-    }
-  }
-  const caches: FolderCache[] = [];
-  for (const scan of scans) {
-    if (!cacheDir || scan.files.length === 0) {
-      caches.push({ loaded: { status: 'none', entries: new Map(), vectorsOffset: 0, vectors: 0 } });
-      continue;
-    }
-    const file = cacheFileFor(cacheDir, scan.root, optsKey);
-    const loaded = await loadCacheIndex(file, optsKey);
-    if (loaded.status === 'corrupt')
-      warnings.push(`The image cache for ${scan.folder} was damaged (${loaded.detail}); it was ignored and rebuilt.`);
-    caches.push({ file, loaded });
-  }
-
+  const { cacheDir, caches } = await cacheIndexStage(options.cacheDir, scans, optsKey, warnings);
   phase('cacheIndex');
 
   // 3. Every file: a cache hit (checked by size and mtime) or decoded; results kept in scan order.
   const tasks = scans.flatMap((scan, folder) => scan.files.map((file) => ({ folder, file })));
   const results: TaskResult[] = new Array(tasks.length);
   const total = tasks.length;
-  const progressMs = options.progressMs ?? 100;
   let done = 0;
-  let lastProgress = -Infinity;
-  // Rate over roughly the last two seconds: (time ms, done) at each report, oldest first.
-  const recent: [number, number][] = [[performance.now(), 0]];
-  const progress = (folder: number, force: boolean) => {
-    if (!options.onProgress) return;
-    const now = performance.now();
-    if (!force && now - lastProgress < progressMs) return;
-    lastProgress = now;
-    while (recent.length > 1 && now - recent[1][0] >= 2000) recent.shift();
-    const [t, d] = recent[0];
-    recent.push([now, done]);
-    const rate = now > t ? ((done - d) * 1000) / (now - t) : 0;
-    options.onProgress({ done, total, rate, folder: options.folders[folder].path });
-  };
+  const progress = progressReporter(options, total, () => done);
   // Every task owns the slot `i` of a shared buffer sized for all of them (pages never written cost no
   // memory); accepted slots are compacted into rows at the end, so decoded vectors are copied once and
   // dropped at once, and peak memory stays about one Dataset.
@@ -184,7 +123,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
 
   // 3. (in the background) Every file is lstat()ed (natively: one job on the thread pool), and every
   // file with an accepted cache entry will most likely be a hit: its vector is read into its slot and
-  // checksummed now, while the lstats run (cache-check.ts, cache-prefetch.ts).
+  // checksummed now, while the lstats run (cache/check.ts, cache/prefetch.ts).
   const anyEntries = caches.some((c) => c.loaded.entries.size > 0);
   const checking = cacheChecker(anyEntries ? tasks.map((t) => t.file.fsPath) : []);
   const entryOf = tasks.map((t) => caches[t.folder].loaded.entries.get(t.file.rel));
@@ -304,44 +243,8 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
 
   phase('readCache');
 
-  // 5. Save the caches that changed: entries in scan order, vectors = the folder's rows (contiguous).
-  for (let f = 0; f < scans.length; f++) {
-    const cache = caches[f];
-    if (!cache.file) continue;
-    const entries: SaveEntry[] = [];
-    let changed = cache.loaded.status !== 'loaded';
-    let first = -1;
-    let count = 0;
-    tasks.forEach((t, i) => {
-      if (t.folder !== f) return;
-      const r = results[i];
-      if (!r.fromCache) changed = true;
-      if (!r.stat) return;
-      const key = t.file.rel;
-      if (r.row !== undefined) {
-        if (first < 0) first = r.row;
-        count++;
-        entries.push({ key, ...r.stat, crc: r.crc });
-      } else if (r.reason) entries.push({ key, ...r.stat, reason: r.reason, message: r.message });
-    });
-    if (entries.length !== cache.loaded.entries.size) changed = true;
-    if (!changed) continue;
-    try {
-      await saveCache(
-        cache.file,
-        optsKey,
-        entries,
-        pixels.subarray(Math.max(0, first) * N_X, (Math.max(0, first) + count) * N_X),
-      );
-    } catch (err) {
-      warnings.push(`Could not write the image cache for ${scans[f].folder} (${(err as Error).message}).`);
-    }
-  }
-
-  if (cacheDir) {
-    await touchCacheFiles(caches.flatMap((c) => (c.file && c.loaded.status === 'loaded' ? [c.file] : [])));
-    await pruneCache(cacheDir);
-  }
+  // 5. Save the caches that changed, touch the used ones, prune old ones.
+  await saveCacheStage({ cacheDir, caches, scans, tasks, results, pixels, optsKey, warnings });
   phase('saveCache');
 
   // 6. Dataset, outcomes, duplicates, warnings.

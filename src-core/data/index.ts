@@ -1,6 +1,6 @@
 // The data layer's public surface: import folders, preprocess single images, the Dataset.
 
-export { cacheFileFor } from './cache.js';
+export { cacheFileFor } from './cache/cache-file.js';
 export { type ClassCounts, Dataset, type DatasetTransfer } from './dataset.js';
 export { type DuplicateRows, findDuplicates } from './duplicates.js';
 export { MAX_DEPTH, MAX_FILES, scanFolder } from './folders.js';

@@ -48,6 +48,8 @@ export class ImageRejected extends Error {
   readonly reason: RejectReason;
   /** Size and mtime of the file judged, when it was opened (lets the verdict be cached). */
   file?: { size: number; mtimeMs: number };
+  /** The verdict depends on more than the file (the decode budget): never cached. */
+  uncacheable?: boolean;
   constructor(reason: RejectReason, message: string) {
     super(message);
     this.name = 'ImageRejected';

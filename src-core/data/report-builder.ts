@@ -1,7 +1,7 @@
 // Turns the import's per-file results into the ImportReport: outcomes in scan order, skips with
 // reasons, per-folder counts, duplicates by path, and the warnings a person should see.
 
-import type { CacheLoadStatus } from './cache.js';
+import type { CacheLoadStatus } from './cache/cache-file.js';
 import type { Dataset } from './dataset.js';
 import type { DuplicateRows } from './duplicates.js';
 import type { TaskResult } from './file-verdict.js';

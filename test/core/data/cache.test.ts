@@ -121,7 +121,7 @@ describe('vector cache', () => {
 
 describe('cache pruning', () => {
   it('deletes our cache files unused for 60 days and crash leftovers, keeps the rest', async () => {
-    const { pruneCache } = await import('../../../src-core/data/cache-prune.js');
+    const { pruneCache } = await import('../../../src-core/data/cache/prune.js');
     const dir = cacheDirOf('prune');
     const old = Date.now() / 1000 - 61 * 86_400;
     const files = {

@@ -67,13 +67,18 @@ describe.each(decoders)('the budget with the %s decoder', (decoder) => {
     expect(peak).toBeLessThanOrEqual(total);
   }, 60_000);
 
-  it('rejects them with their need under a 64 MB budget; the photos are imported', async () => {
+  it('rejects them with their need under a 64 MB budget (not cached: a larger budget imports them)', async () => {
     setJpegDecoder(decoder);
     setDecodeBudget(64 * MB);
-    const { report } = await importFolders({ folders: [{ path: folder, label: 1 }], concurrency: 16 });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'catnet-budget-cache-'));
+    const { report } = await importFolders({ folders: [{ path: folder, label: 1 }], concurrency: 16, cacheDir });
     expect(report.accepted).toBe(PHOTOS);
     expect(report.skipped.map((s) => s.reason)).toEqual(new Array(BIG).fill('too-many-pixels'));
     for (const s of report.skipped) expect(s.message).toMatch(/needs 9\d MB of memory to decode, more than the 64 MB/);
     expect(decodeBudget().used).toBe(0);
+    setDecodeBudget(100 * MB);
+    const again = await importFolders({ folders: [{ path: folder, label: 1 }], concurrency: 16, cacheDir });
+    expect(again.report.accepted).toBe(BIG + PHOTOS);
+    rmSync(cacheDir, { recursive: true, force: true });
   }, 60_000);
 });

@@ -5,9 +5,9 @@
 // this thread checksums the prefetched vectors; without it, or when the native lstat cannot answer
 // for a file, Node's lstatSync decides (cacheVerdict). Same verdicts either way.
 
-import type { CacheEntry } from './cache.js';
-import { cachedResult, cacheVerdict, type TaskResult } from './file-verdict.js';
-import { nativeData } from './native-data.js';
+import { cachedResult, cacheVerdict, type TaskResult } from '../file-verdict.js';
+import { nativeData } from '../native-data.js';
+import type { CacheEntry } from './cache-file.js';
 
 export type CacheCheck = (i: number, entry: CacheEntry | undefined) => TaskResult | undefined;
 

@@ -16,9 +16,9 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
-import { N_X } from '../image-format.js';
-import { JPEG_FAST_VERSION, jpegDecoderInfo } from './jpeg-fast.js';
-import type { RejectReason } from './reasons.js';
+import { N_X } from '../../image-format.js';
+import { JPEG_FAST_VERSION, jpegDecoderInfo } from '../jpeg-fast.js';
+import type { RejectReason } from '../reasons.js';
 
 const MAGIC = Buffer.from('CNVCACHE', 'latin1');
 const VERSION = 2;

@@ -8,9 +8,9 @@
 
 import { promises as fsp } from 'node:fs';
 import { crc32 } from 'node:zlib';
-import { N_X } from '../image-format.js';
-import { type LoadedCache, readRun, type VectorRun } from './cache.js';
-import { nativeData } from './native-data.js';
+import { N_X } from '../../image-format.js';
+import { nativeData } from '../native-data.js';
+import { type LoadedCache, readRun, type VectorRun } from './cache-file.js';
 
 /** Vectors per read (1.5 MB): a few reads for a small folder, and each CRC pass stays short. */
 const CHUNK_VECTORS = 128;
