@@ -8,6 +8,19 @@ import { predictionChunk } from './memory.js';
 import type { Model } from './model.js';
 import { type FeatureMap, Network } from './network.js';
 
+/** The forward pass gave something that is not a probability in [0, 1] (code 'not-finite'). */
+export class NotAProbability extends Error {
+  readonly code = 'not-finite';
+  constructor(
+    readonly index: number,
+    readonly value: number,
+  ) {
+    super(
+      `the model gave ${value} instead of a probability for image ${index + 1}: its parameters overflow or are not finite; retrain it or open another model`,
+    );
+  }
+}
+
 export class Predictor {
   private readonly net: Network;
 
@@ -38,6 +51,10 @@ export class Predictor {
       throw new Error(`predictProbabilities: ${m} examples need ${m * n} pixel bytes, got ${pixels.length}`);
     }
     this.net.predictInto(pixels, m, out);
+    for (let i = 0; i < m; i++) {
+      // A NaN (from non-finite parameters, or values that overflow float32) is an error, never a prediction.
+      if (!(out[i]! >= 0 && out[i]! <= 1)) throw new NotAProbability(i, out[i]!);
+    }
   }
 
   /** d Yhat_i / d x_i (x = pixels / 255) into out (m, n_x), HWC like the pixels: a saliency map. m <= chunk. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { referenceKernels } from '../../../src-core/kernels/reference.js';
 import type { Activation, Model } from '../../../src-core/nn/model.js';
 import { Network } from '../../../src-core/nn/network.js';
-import { Predictor, predictProbabilities } from '../../../src-core/nn/predict.js';
+import { NotAProbability, Predictor, predictProbabilities } from '../../../src-core/nn/predict.js';
 import { mulberry32 } from '../../../src-core/nn/random.js';
 import { IMAGE_SHAPE } from '../../../src-core/nn/shapes.js';
 import { parseLayers } from '../../../src-core/nn/spec.js';
@@ -106,5 +106,19 @@ describe('predictProbabilities', () => {
     const saliency = new Float32Array(n_x);
     predictor.inputGradient(pixels, 1, saliency);
     expect(saliency.some((v) => v !== 0)).toBe(true); // checked against finite differences in cnn.test.ts
+  });
+
+  it('a NaN or overflowing output is an error naming the image, never a probability', () => {
+    const model = randomModel([10, 1], 'relu', 1, 1);
+    model.params.b[0]![0] = Number.NaN;
+    expect(() => predictProbabilities(model, new Uint8Array(20), 2, kernels)).toThrow(
+      /gave NaN instead of a probability for image 1/,
+    );
+    try {
+      predictProbabilities(model, new Uint8Array(20), 2, kernels);
+    } catch (error) {
+      expect(error).toBeInstanceOf(NotAProbability);
+      expect((error as NotAProbability).code).toBe('not-finite');
+    }
   });
 });
