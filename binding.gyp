@@ -17,14 +17,16 @@
           "type": "static_library",
           "sources": ["src-core/native/kernels_avx2.c"],
           "cflags_c": ["-mavx2", "-mfma"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma"] }
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx2", "-mfma"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics", "/arch:AVX2"] } }
         },
         {
           "target_name": "catnet_avx512",
           "type": "static_library",
           "sources": ["src-core/native/kernels_avx512.c"],
           "cflags_c": ["-mavx512f", "-mavx2", "-mfma"],
-          "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mavx2", "-mfma"] }
+          "xcode_settings": { "OTHER_CFLAGS": ["-mavx512f", "-mavx2", "-mfma"] },
+          "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics", "/arch:AVX512"] } }
         }
       ]
     }],
@@ -67,6 +69,9 @@
         "src-core/native/memory.c"
       ],
       "libraries": ["-lm", "-lpthread"],
+      # MSVC: C11 with its atomics; the ISA flags stay on the two ISA libraries above. threads.c and
+      # ops.c use pthreads (on Windows: a pthreads library such as mingw-w64's winpthreads).
+      "msvs_settings": { "VCCLCompilerTool": { "AdditionalOptions": ["/std:c11", "/experimental:c11atomics"] } },
       # The thread pool outlives the worker thread that loaded the addon: Node dlclose()s the addon
       # when the last worker using it exits, which unmapped code the parked pool threads still run
       # (a later training run hung or crashed). NODELETE keeps the library resident.

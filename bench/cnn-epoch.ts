@@ -1,15 +1,58 @@
-// One training epoch of the small CNN of the convolutional-nets table, driven straight through the
-// Kernels contract (no Network class): conv3x3 3->16 @64x64 (on the image bytes), pool, conv 16->32
-// @32x32, pool, conv 32->64 @16x16, pool, dense 4096->64 (ReLU) -> 1 (sigmoid cross-entropy), Adam,
-// mini-batches with random flip and shift (reflect padding, up to 4 px). The same net and schedule
-// as bench/peers/conv_torch.py. Every buffer is allocated once, before the timed epoch.
+// One training epoch of the small CNN of the convolutional-nets table through the engine itself
+// (nn/Network, train/Augmenter, train/optimizers), making the calls train() makes per mini-batch:
+// gather the shuffled examples, augment (random flip, random shift of up to 4 px with reflect
+// padding), forwardCost, backward, one Adam step over the parameter slab. The net: conv3x3 16 (on
+// the image bytes), pool, conv 32, pool, conv 64, pool, dense 64 (ReLU), 1: `c16,p,c32,p,c64,p,64`.
+// The same net and schedule as bench/peers/conv_torch.py.
 
-import type { ConvShape, Kernels } from '../src-core/kernels/kernels.js';
+import type { Kernels } from '../src-core/kernels/kernels.js';
+import { initializeParameters } from '../src-core/nn/init.js';
+import { Network } from '../src-core/nn/network.js';
+import { Random, shuffleInPlace } from '../src-core/nn/random.js';
+import { parseLayers } from '../src-core/nn/spec.js';
+import { Augmenter } from '../src-core/train/augment.js';
+import { createOptimizer } from '../src-core/train/optimizers.js';
 
-export const IMAGE = 64;
-export const SHIFT = 4;
+/** The table's CNN in the --layers notation. */
+export const CNN_LAYERS = 'c16,p,c32,p,c64,p,64';
+const IMAGE = 64;
+const N_X = IMAGE * IMAGE * 3;
 const CHANNELS = [3, 16, 32, 64];
 const HIDDEN = 64;
+
+/** The engine's CNN for batches of `m`, with Adam and augmentation; `epoch` trains once over the images. */
+export function cnnTrainer(k: Kernels, m: number, seed = 1) {
+  const config = parseLayers(CNN_LAYERS, 'relu');
+  const net = new Network(config, m, k);
+  initializeParameters(net.params, config, 'he', seed);
+  const adam = createOptimizer('adam', net.paramSlab.length, k, { beta: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
+  const augmenter = new Augmenter({ flip: true, shift: 4 }, N_X, seed);
+  const random = new Random(seed);
+  const X = new Uint8Array(m * N_X);
+  const Y = new Float32Array(m);
+
+  /** One epoch over `pixels` (n images, HWC bytes); returns the mean cost of its batches. */
+  function epoch(pixels: Uint8Array, labels: Float32Array, n: number, lr = 1e-3): number {
+    const order = Array.from({ length: n }, (_, i) => i);
+    shuffleInPlace(order, (k) => random.below(k));
+    let cost = 0;
+    let batches = 0;
+    for (let start = 0; start + m <= n; start += m, batches++) {
+      for (let i = 0; i < m; i++) {
+        const src = order[start + i];
+        X.set(pixels.subarray(src * N_X, (src + 1) * N_X), i * N_X);
+        Y[i] = labels[src];
+      }
+      augmenter.apply(X, m);
+      cost += net.forwardCost(X, Y, m);
+      net.backward(X, m);
+      adam.step(net.paramSlab, net.gradSlab, lr);
+    }
+    return cost / batches;
+  }
+
+  return { net, epoch };
+}
 
 /** Multiply-adds x 2 of one example's forward + backward pass (no backward data for the first conv). */
 export function cnnFlopPerExample(): number {
@@ -33,143 +76,6 @@ function stream(seed: number): () => number {
     s ^= s << 5;
     return (s >>> 0) / 2 ** 32;
   };
-}
-
-/** Index into [0, n) with reflection at both ends (the peer's reflect padding), for |i| < n. */
-const reflect = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
-
-/**
- * Writes image `src` of `pixels` (HWC bytes) into `out` at example `at`: flipped left-right when
- * `flip`, shifted by (dy, dx) with reflected borders.
- */
-export function augment(
-  out: Uint8Array,
-  at: number,
-  pixels: Uint8Array,
-  src: number,
-  flip: boolean,
-  dy: number,
-  dx: number,
-) {
-  const row = IMAGE * 3;
-  const from = src * IMAGE * row;
-  const to = at * IMAGE * row;
-  for (let y = 0; y < IMAGE; y++) {
-    const sy = from + reflect(y + dy, IMAGE) * row;
-    const ty = to + y * row;
-    for (let x = 0; x < IMAGE; x++) {
-      const sx = reflect((flip ? IMAGE - 1 - x : x) + dx, IMAGE);
-      const s = sy + sx * 3;
-      const t = ty + x * 3;
-      out[t] = pixels[s];
-      out[t + 1] = pixels[s + 1];
-      out[t + 2] = pixels[s + 2];
-    }
-  }
-}
-
-interface Param {
-  value: Float32Array;
-  grad: Float32Array;
-  v: Float32Array;
-  s: Float32Array;
-}
-
-function param(size: number, fanIn: number, r: () => number, zero = false): Param {
-  const value = new Float32Array(size);
-  const scale = Math.sqrt(2 / fanIn);
-  if (!zero) for (let i = 0; i < size; i++) value[i] = scale * (2 * r() - 1) * Math.sqrt(3);
-  return { value, grad: new Float32Array(size), v: new Float32Array(size), s: new Float32Array(size) };
-}
-
-/** The CNN with its parameters and every per-batch buffer, for batches of `m`. */
-export function cnnTrainer(k: Kernels, m: number, seed = 1) {
-  const r = stream(seed);
-  const conv: ConvShape[] = [];
-  let side = IMAGE;
-  for (let l = 1; l < CHANNELS.length; l++) {
-    conv.push({ m, c_in: CHANNELS[l - 1], h: side, w: side, c_out: CHANNELS[l], k: 3 });
-    side /= 2;
-  }
-  const flat = side * side * CHANNELS[3];
-  const W = conv.map((s) => param(s.c_out * s.c_in * 9, s.c_in * 9, r));
-  const b = conv.map((s) => param(s.c_out, 1, r, true));
-  const W4 = param(HIDDEN * flat, flat, r);
-  const b4 = param(HIDDEN, 1, r, true);
-  const W5 = param(HIDDEN, HIDDEN, r);
-  const b5 = param(1, 1, r, true);
-  const params = [...W, ...b, W4, b4, W5, b5];
-  const size = (s: ConvShape) => s.m * s.c_out * s.h * s.w;
-  const Z = conv.map((s) => new Float32Array(size(s)));
-  const A = conv.map((s) => new Float32Array(size(s)));
-  const P = conv.map((s) => new Float32Array(size(s) / 4)); // pooled outputs
-  const dZ = conv.map((s) => new Float32Array(size(s)));
-  const dP = conv.map((s) => new Float32Array(size(s) / 4));
-  const X = new Uint8Array(m * IMAGE * IMAGE * 3);
-  const Y = new Float32Array(m);
-  const [Z4, A4, dZ4] = [0, 0, 0].map(() => new Float32Array(HIDDEN * m));
-  const [Z5, A5, dZ5] = [0, 0, 0].map(() => new Float32Array(m));
-  let t = 0;
-
-  /** One step on the batch in X, Y; returns the summed cost. */
-  function step(lr: number): number {
-    k.conv2dForwardU8('relu', Z[0], A[0], X, 1 / 255, W[0].value, b[0].value, conv[0]);
-    for (let l = 0; l < 3; l++) {
-      const s = conv[l];
-      if (l > 0) k.conv2dForward('relu', Z[l], A[l], P[l - 1], W[l].value, b[l].value, s);
-      k.maxPool2Forward(P[l], A[l], m * s.c_out, s.h, s.w);
-    }
-    k.gemm(false, true, HIDDEN, m, flat, 1, W4.value, P[2], 0, Z4);
-    k.biasActivation('relu', Z4, A4, b4.value, HIDDEN, m);
-    k.gemm(false, false, 1, m, HIDDEN, 1, W5.value, A4, 0, Z5);
-    k.biasActivation('identity', Z5, Z5, b5.value, 1, m);
-    const cost = k.sigmoidCrossEntropy(Z5, Y, m, A5, dZ5);
-    k.gemm(false, true, 1, HIDDEN, m, 1 / m, dZ5, A4, 0, W5.grad);
-    k.rowSum(b5.grad, dZ5, 1, m, 1 / m);
-    k.gemm(true, false, HIDDEN, m, 1, 1, W5.value, dZ5, 0, A4); // A4 now holds dA4
-    k.activationBackward('relu', dZ4, A4, Z4, Z4, HIDDEN * m);
-    k.gemm(false, false, HIDDEN, flat, m, 1 / m, dZ4, P[2], 0, W4.grad);
-    k.rowSum(b4.grad, dZ4, HIDDEN, m, 1 / m);
-    k.gemm(true, false, m, flat, HIDDEN, 1, dZ4, W4.value, 0, dP[2]);
-    for (let l = 2; l >= 0; l--) {
-      const s = conv[l];
-      k.maxPool2Backward(dZ[l], dP[l], A[l], P[l], m * s.c_out, s.h, s.w); // dZ[l] holds dA first
-      k.activationBackward('relu', dZ[l], dZ[l], Z[l], A[l], size(s));
-      if (l === 0) {
-        k.conv2dBackwardWeightsU8(W[0].grad, b[0].grad, dZ[0], X, 1 / 255, 1 / m, s);
-      } else {
-        k.conv2dBackwardWeights(W[l].grad, b[l].grad, dZ[l], P[l - 1], 1 / m, s);
-        k.conv2dBackwardData(dP[l - 1], dZ[l], W[l].value, s);
-      }
-    }
-    t++;
-    const [b1, b2] = [0.9, 0.999];
-    for (const p of params)
-      k.adamStep(p.value, p.grad, p.v, p.s, lr, b1, b2, 1 - b1 ** t, 1 - b2 ** t, 1e-8, p.value.length);
-    return cost;
-  }
-
-  /** One epoch over `pixels` (n images, HWC bytes) with labels, shuffled and augmented; returns the mean cost. */
-  function epoch(pixels: Uint8Array, labels: Float32Array, n: number, lr = 1e-3): number {
-    const order = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    let cost = 0;
-    for (let start = 0; start + m <= n; start += m) {
-      for (let i = 0; i < m; i++) {
-        const src = order[start + i];
-        const shift = () => Math.floor(r() * (2 * SHIFT + 1)) - SHIFT;
-        augment(X, i, pixels, src, r() < 0.5, shift(), shift());
-        Y[i] = labels[src];
-      }
-      cost += step(lr);
-    }
-    return cost / (Math.floor(n / m) * m);
-  }
-
-  return { conv, step, epoch, X, Y };
 }
 
 /** `n` deterministic 64x64x3 images (smooth random blobs, class-dependent brightness) and labels. */

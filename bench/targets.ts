@@ -138,6 +138,7 @@ export function evaluateTargets(
   const ingestCold = either('cold_images_per_s');
   const ingestCached = either('cached_images_per_s');
   const coldCpu = pick(r.ingest, 'same_files.cold_cpu_utilisation', 'ingest');
+  const ingestIsolated = either('cold_isolated_images_per_s');
   const folderRate = pick(r.inference, 'folder_images_per_s', 'inference');
   const scaling = (i: number) => pick(r.training, `scaling.cost_ratio_vs_smallest.${i}`, 'training');
   const images = (i: number) => pick(r.training, `scaling.runs.${i}.images`, 'training');
@@ -153,6 +154,7 @@ export function evaluateTargets(
       pick(r.training, 'course_net.ms_min', 'training'),
     ),
     ingest_vs_pillow: ratio(ingestCold, pillowRate),
+    ingest_isolated_vs_pillow: ratio(ingestIsolated, pillowRate),
     folder_predict_vs_ingest: ratio(folderRate, ingestCold),
     cnn_epoch_vs_torch: ratio(pick(r.conv, 'epoch.ms', 'conv'), pick(r.conv, 'torch.epoch_ms', 'conv')),
   };
@@ -226,6 +228,14 @@ export function evaluateTargets(
       'MiB',
       pick(r.training, 'scaling.peak_rss_mb_largest', 'training'),
       (v) => v < MEMORY_LIMIT_MB,
+    ),
+    target(
+      'ingest_isolated_vs_pillow',
+      "catnet ingest images/s decoding in the decode process, as the app does / Pillow's, same files",
+      '>= 1.5',
+      'ratio',
+      ratios.ingest_isolated_vs_pillow,
+      (v) => v >= 1.5,
     ),
     target(
       'ingest_vs_pillow',

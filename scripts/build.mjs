@@ -15,6 +15,7 @@ const entries = [
   ['src-main/preload.ts', 'dist/main/preload.cjs', 'cjs'],
   ['src-main/web.ts', 'dist/main/web.mjs', 'esm'],
   ['src-core/train/worker.ts', 'dist/core/worker.mjs', 'esm'],
+  ['src-core/data/decode-child.ts', 'dist/core/decode-child.mjs', 'esm'],
   ['src-core/cli.ts', 'dist/core/cli.mjs', 'esm'],
   ['bench/bench.ts', 'dist/bench/bench.mjs', 'esm'],
 ];

@@ -27,6 +27,7 @@ export const API_METHOD_NAMES = [
   'beginUpload',
   'uploadFile',
   'cancelUpload',
+  'cancelImport',
   'addUploadedFolder',
   'classifyFolder',
   'stopClassifyFolder',

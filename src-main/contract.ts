@@ -176,7 +176,10 @@ export interface ProjectSummary {
 }
 
 export interface ModelInfo {
+  /** Dense layers [n_0, ..., 1] (n_0 = the conv body's output size for a CNN). */
   layerDims: number[];
+  /** A CNN's layers text, e.g. "c16,p,c32,p,c64,p,64" (absent for the course's dense nets). */
+  layers?: string;
   activation: string;
   classNames: [string, string];
   threshold: number;
@@ -352,7 +355,7 @@ export const ApiArgs = {
   newProject: z.tuple([]),
   setClassNames: z.tuple([z.tuple([ClassName, ClassName])]),
   updateSettings: z.tuple([TrainSettings]),
-  /** Adds a folder (imports it, with 'import-progress' events). No path: native folder dialog. */
+  /** Adds a folder (imports it, with 'import-progress' events). No path: native folder dialog; null = cancelled. */
   addFolder: z.tuple([Role, Path.optional()]),
   removeFolder: z.tuple([Role, Path]),
   removeImage: z.tuple([z.number().int().min(0)]),
@@ -382,7 +385,9 @@ export const ApiArgs = {
   /** One announced file's bytes (browser mode sends them as the raw request body). */
   uploadFile: z.tuple([UploadId, z.string().min(1).max(1024), z.instanceof(Uint8Array)]),
   cancelUpload: z.tuple([UploadId]),
-  /** Imports a finished upload for a role, like addFolder (same loader, limits and report). */
+  /** Stops the import running for a role (addFolder / addUploadedFolder then return null; nothing changes). */
+  cancelImport: z.tuple([Role]),
+  /** Imports a finished upload for a role, like addFolder (same loader, limits and report); null = cancelled. */
   addUploadedFolder: z.tuple([Role, UploadId]),
   /** Classifies every image of a folder, some files, or an upload ('batch-progress' events); no source: folder dialog. */
   classifyFolder: z.tuple([BatchSource.optional()]),
@@ -430,7 +435,8 @@ export interface ApiResults {
   beginUpload: { id: string; send: string[]; limits: { fileBytes: number; uploadBytes: number; totalBytes: number } };
   uploadFile: { received: number };
   cancelUpload: { cancelled: boolean };
-  addUploadedFolder: FolderImportReport;
+  addUploadedFolder: FolderImportReport | null;
+  cancelImport: { cancelling: boolean };
   classifyFolder: BatchResult | null;
   stopClassifyFolder: { stopping: boolean };
   batchThumbnails: Record<number, string>;

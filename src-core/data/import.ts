@@ -21,6 +21,7 @@ import { cacheChecker } from './cache-check.js';
 import { emptyPrefetched, prefetchVectors } from './cache-prefetch.js';
 import { pruneCache, touchCacheFiles } from './cache-prune.js';
 import { Dataset } from './dataset.js';
+import { DecodeProcess, decodeIntoIsolated } from './decode-process.js';
 import { findDuplicates } from './duplicates.js';
 import { decodeInto, type TaskResult } from './file-verdict.js';
 import { MAX_FILES, type ScanResult, scanFolder } from './folders.js';
@@ -58,6 +59,12 @@ export interface ImportOptions {
   concurrency?: number;
   /** [positive, negative], for the imbalance warning. */
   classNames?: [string, string];
+  /**
+   * Decode in the decode process (decode-process.ts), so a decoder crash skips one file instead of
+   * ending this process: the app does. Default false (CLI, tests, bench: in this process). Ignored
+   * when dist/core/decode-child.mjs is not built.
+   */
+  isolate?: boolean;
 }
 
 interface FolderCache {
@@ -105,6 +112,11 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   };
   if (signal?.aborted) throw abortError(signal);
   const breathe = eventLoopBreather(8);
+  const decodeFiles: typeof decodeInto =
+    options.isolate && DecodeProcess.available()
+      ? (paths, rows, pixels, opts, _concurrency, onResult, sig) =>
+          decodeIntoIsolated(paths, rows, pixels, opts, onResult, sig)
+      : decodeInto;
 
   // 1. Scan (sequentially, sharing the file budget).
   // A Dataset lives in one SharedArrayBuffer: keep it under 4 GB whatever maxFiles says.
@@ -220,7 +232,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
   phase('cacheCheck');
   // 3b. Everything else is read and decoded into its slot, `concurrency` jobs at a time (plain JPEGs
   // in batches, one thread-pool job each: see decodeInto).
-  await decodeInto(
+  await decodeFiles(
     misses.map((i) => tasks[i].file.fsPath),
     misses,
     pixels,
@@ -267,7 +279,7 @@ export async function importFolders(options: ImportOptions): Promise<{ dataset: 
     warnings.push(`The image cache for ${scans[f].folder} was damaged (a vector failed its checksum); it was rebuilt.`);
     caches[f].loaded.status = 'corrupt';
     const redo = tasks.map((_t, i) => i).filter((i) => tasks[i].folder === f && results[i].hit);
-    await decodeInto(
+    await decodeFiles(
       redo.map((i) => tasks[i].file.fsPath),
       redo,
       pixels,

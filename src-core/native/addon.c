@@ -5,6 +5,7 @@
 #include <math.h>
 #include <node_api.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,7 +89,8 @@ static int is_null(napi_env env, napi_value v) {
 
 /* a * b, failing on overflow (sizes come from JS numbers up to 2^53). */
 static int mul(napi_env env, const char *method, size_t a, size_t b, size_t *out) {
-  if (__builtin_mul_overflow(a, b, out)) return fail(env, 0, method, "sizes too large");
+  if (b != 0 && a > SIZE_MAX / b) return fail(env, 0, method, "sizes too large");
+  *out = a * b;
   return 1;
 }
 

@@ -9,32 +9,49 @@
 #include "kernels.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
+#if defined(_MSC_VER)
+#include <intrin.h>
+/* r = CPUID(leaf, subleaf) as eax, ebx, ecx, edx; 0 when the leaf is beyond the CPU's maximum. */
+static int cpuid(unsigned leaf, unsigned subleaf, unsigned r[4]) {
+  int v[4];
+  __cpuid(v, (int)(leaf & 0x80000000u));
+  if ((unsigned)v[0] < leaf) return 0;
+  __cpuidex(v, (int)leaf, (int)subleaf);
+  for (int i = 0; i < 4; i++) r[i] = (unsigned)v[i];
+  return 1;
+}
+static uint64_t read_xcr0(void) { return _xgetbv(0); }
+#else
 #include <cpuid.h>
-
+static int cpuid(unsigned leaf, unsigned subleaf, unsigned r[4]) {
+  if (__get_cpuid_max(leaf & 0x80000000u, 0) < leaf) return 0;
+  __cpuid_count(leaf, subleaf, r[0], r[1], r[2], r[3]);
+  return 1;
+}
 static uint64_t read_xcr0(void) {
   uint32_t eax, edx;
   __asm__ volatile("xgetbv" : "=a"(eax), "=d"(edx) : "c"(0));
   return ((uint64_t)edx << 32) | eax;
 }
+#endif
 
 /* AVX2 and FMA in CPUID, and the OS saves XMM and YMM state (XCR0 bits 1, 2). */
 static int cpu_has_avx2(void) {
-  unsigned a, b, c, d;
-  if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+  unsigned r[4];
+  if (!cpuid(1, 0, r)) return 0;
+  const unsigned c = r[2];
   const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
   if (!fma || !osxsave || !avx) return 0;
   if ((read_xcr0() & 0x6) != 0x6) return 0;
-  if (__get_cpuid_max(0, 0) < 7) return 0;
-  __cpuid_count(7, 0, a, b, c, d);
-  return (b >> 5) & 1;
+  if (!cpuid(7, 0, r)) return 0;
+  return (r[1] >> 5) & 1;
 }
 
 /* AVX-512F in CPUID, and the OS saves opmask and ZMM state too (XCR0 bits 5, 6, 7). */
 static int cpu_has_avx512(void) {
-  if (!cpu_has_avx2()) return 0;
-  unsigned a, b, c, d;
-  __cpuid_count(7, 0, a, b, c, d);
-  if (!((b >> 16) & 1)) return 0;
+  unsigned r[4];
+  if (!cpu_has_avx2() || !cpuid(7, 0, r)) return 0;
+  if (!((r[1] >> 16) & 1)) return 0;
   return (read_xcr0() & 0xE6) == 0xE6;
 }
 #endif

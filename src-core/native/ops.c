@@ -134,9 +134,19 @@ typedef struct {
   size_t capacity[CATNET_SCRATCH_SLOTS];
 } thread_scratch;
 
+/* 64-byte aligned blocks: C11 aligned_alloc, or the CRT's own on Windows (no aligned_alloc there). */
+#ifdef _WIN32
+#include <malloc.h>
+static void *aligned_block(size_t bytes) { return _aligned_malloc(bytes, 64); }
+static void aligned_free(void *p) { _aligned_free(p); }
+#else
+static void *aligned_block(size_t bytes) { return aligned_alloc(64, bytes); }
+static void aligned_free(void *p) { free(p); }
+#endif
+
 static void scratch_free(void *p) {
   thread_scratch *t = p;
-  for (int i = 0; i < CATNET_SCRATCH_SLOTS; i++) free(t->data[i]);
+  for (int i = 0; i < CATNET_SCRATCH_SLOTS; i++) aligned_free(t->data[i]);
   free(t);
 }
 
@@ -154,9 +164,9 @@ float *catnet_thread_scratch(int slot, size_t n) {
   }
   if (n == 0) n = 1;
   if (t->capacity[slot] < n) {
-    free(t->data[slot]);
+    aligned_free(t->data[slot]);
     const size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
-    t->data[slot] = aligned_alloc(64, bytes);
+    t->data[slot] = aligned_block(bytes);
     t->capacity[slot] = t->data[slot] ? n : 0;
   }
   return t->data[slot];

@@ -3,8 +3,8 @@
  * bodies take `u8` as a compile-time constant (always inlined), so each named kernel below compiles
  * to its own specialised loop; every kernel name appears written out in full. */
 
-/* VL elements of B at element offset `at`, as floats. */
-#define LOADB(u8, g, at) ((u8) ? VLOAD_U8((g)->Bu + (at)) : VLOAD((g)->Bf + (at)))
+/* VL elements of B at `at` elements past the pointers bu (uint8) / bf (float), as floats. */
+#define LOADB(u8, bu, bf, at) ((u8) ? VLOAD_U8((bu) + (at)) : VLOAD((bf) + (at)))
 /* One element of B, as a float. */
 #define ELEMB(u8, g, at) ((u8) ? (float)(g)->Bu[at] : (g)->Bf[at])
 
@@ -16,10 +16,11 @@ static inline ALWAYS_INLINE void nn_tile(const int u8, const int mr, const int n
   UNROLL for (int r = 0; r < mr; r++) UNROLL for (int v = 0; v < nv; v++) acc[r][v] = VZERO();
   const size_t lda_i = g->lda_i, lda_k = g->lda_k, ldb = g->ldb, N = g->N, K = g->K;
   const float *a = g->A + i * lda_i;
-  size_t b = j;
-  for (size_t k = 0; k < K; k++, a += lda_k, b += ldb) {
+  const uint8_t *bu = u8 ? g->Bu + j : NULL;
+  const float *bf = u8 ? NULL : g->Bf + j;
+  for (size_t k = 0; k < K; k++, a += lda_k) {
     vf bv[NN_NR];
-    UNROLL for (int v = 0; v < nv; v++) bv[v] = LOADB(u8, g, b + v * VL);
+    UNROLL for (int v = 0; v < nv; v++) bv[v] = LOADB(u8, bu, bf, k * ldb + v * VL);
     UNROLL for (int r = 0; r < mr; r++) {
       const vf av = VSET1(a[r * lda_i]);
       UNROLL for (int v = 0; v < nv; v++) acc[r][v] = VFMA(av, bv[v], acc[r][v]);
@@ -74,11 +75,12 @@ static inline ALWAYS_INLINE void nt_tile(const int u8, const int mr, const int n
   UNROLL for (int r = 0; r < mr; r++) UNROLL for (int c = 0; c < nc; c++) acc[r][c] = VZERO();
   const size_t K = g->K, N = g->N, lda = g->lda_i, ldb = g->ldb;
   const float *a = g->A + i * lda;
-  const size_t b = j * ldb;
+  const uint8_t *bu = u8 ? g->Bu + j * ldb : NULL;
+  const float *bf = u8 ? NULL : g->Bf + j * ldb;
   size_t k = 0;
   for (; k + VL <= K; k += VL) {
     vf bv[NT_NR];
-    UNROLL for (int c = 0; c < nc; c++) bv[c] = LOADB(u8, g, b + c * ldb + k);
+    UNROLL for (int c = 0; c < nc; c++) bv[c] = LOADB(u8, bu, bf, c * ldb + k);
     UNROLL for (int r = 0; r < mr; r++) {
       const vf av = VLOAD(a + r * lda + k);
       UNROLL for (int c = 0; c < nc; c++) acc[r][c] = VFMA(av, bv[c], acc[r][c]);
@@ -87,7 +89,7 @@ static inline ALWAYS_INLINE void nt_tile(const int u8, const int mr, const int n
   UNROLL for (int r = 0; r < mr; r++) {
     UNROLL for (int c = 0; c < nc; c++) {
       float sum = VHSUM(acc[r][c]);
-      for (size_t kk = k; kk < K; kk++) sum += a[r * lda + kk] * ELEMB(u8, g, b + c * ldb + kk);
+      for (size_t kk = k; kk < K; kk++) sum += a[r * lda + kk] * ELEMB(u8, g, (j + c) * ldb + kk);
       float *out = g->C + (i + r) * N + j + c;
       *out = g->beta == 0.0f ? g->alpha * sum : g->alpha * sum + g->beta * *out;
     }

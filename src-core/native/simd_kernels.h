@@ -13,8 +13,13 @@
 
 #include "kernels.h"
 
+#if defined(_MSC_VER) && !defined(__clang__)
+#define ALWAYS_INLINE __forceinline
+#define UNROLL /* MSVC unrolls the constant-bound tile loops itself */
+#else
 #define ALWAYS_INLINE __attribute__((always_inline))
 #define UNROLL _Pragma("GCC unroll 16")
+#endif
 
 #include "simd_gemm.h"
 

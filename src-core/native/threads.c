@@ -17,15 +17,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#ifdef _WIN32
+#include <windows.h>
+#else
 #include <unistd.h>
+#endif
 
 #include "kernels.h"
 
 #if defined(__x86_64__) || defined(_M_X64)
 #include <immintrin.h>
 #define CPU_RELAX() _mm_pause()
-#elif defined(__aarch64__)
+#elif defined(__aarch64__) && !defined(_MSC_VER)
 #define CPU_RELAX() __asm__ volatile("yield")
+#elif defined(_M_ARM64)
+#define CPU_RELAX() __yield()
 #else
 #define CPU_RELAX() ((void)0)
 #endif
@@ -95,8 +101,14 @@ static size_t cpu_count(void) {
     if (n > 0) return (size_t)n;
   }
 #endif
+#ifdef _WIN32
+  SYSTEM_INFO info;
+  GetSystemInfo(&info);
+  return info.dwNumberOfProcessors > 0 ? (size_t)info.dwNumberOfProcessors : 1;
+#else
   const long n = sysconf(_SC_NPROCESSORS_ONLN);
   return n > 0 ? (size_t)n : 1;
+#endif
 }
 
 static size_t clamp_threads(size_t n) { return n < 1 ? 1 : n > CATNET_MAX_THREADS ? CATNET_MAX_THREADS : n; }

@@ -11,7 +11,7 @@
 //   dense    W[l] (n[l], n[l-1]) b[l] (n[l], 1) Z[l], A[l] (n[l], m)        (layers/dense.ts)
 //   A[L] = sigmoid(Z[L]) = Yhat (1, m)
 // Slabs: parameters and gradients (conv layers, then dense, forward order), caches, and two backward
-// buffers that dZ and dA alternate between (for prediction, allocated only if a backward pass needs them).
+// buffers (allocated on the first backward pass) that dZ and dA alternate between.
 
 import type { Kernels } from '../kernels/kernels.js';
 import { chunks } from './chunks.js';
@@ -72,17 +72,7 @@ export class Network {
   /** Examples in the last forward pass. */
   private m = 0;
 
-  /**
-   * `purpose` 'train' allocates everything now, so a batch too large fails here, before training starts;
-   * 'predict' leaves the two backward buffers until a backward pass or an input gradient needs them.
-   */
-  constructor(
-    config: NetworkConfig,
-    maxBatch: number,
-    kernels: Kernels,
-    image: Shape = IMAGE_SHAPE,
-    purpose: 'train' | 'predict' = 'train',
-  ) {
+  constructor(config: NetworkConfig, maxBatch: number, kernels: Kernels, image: Shape = IMAGE_SHAPE) {
     validateConfig(config, image);
     if (!Number.isInteger(maxBatch) || maxBatch < 1)
       throw new Error(`network: batch size must be >= 1, got ${maxBatch}`);
@@ -129,10 +119,9 @@ export class Network {
     if (g.convW) Object.assign(this.grads, { dConvW: g.convW, dConvB: g.convB });
     this.scratchSize = backwardBufferFloats(config, maxBatch, image);
     this.cacheBytes = caches.data.byteLength;
-    if (purpose === 'train') this.buffers();
   }
 
-  /** Bytes this network has allocated, by purpose (for prediction, the backward buffers once needed). */
+  /** Bytes this network has allocated so far, by purpose (the backward buffers once backward has run). */
   memoryBytes(): { params: number; grads: number; caches: number; backward: number } {
     const backward = (this.dZbuf?.byteLength ?? 0) + (this.dAbuf?.byteLength ?? 0);
     return { params: this.paramSlab.byteLength, grads: this.gradSlab.byteLength, caches: this.cacheBytes, backward };

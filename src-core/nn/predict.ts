@@ -19,7 +19,7 @@ export class Predictor {
         `predictProbabilities: the output layer must have 1 unit, got ${layerDims[layerDims.length - 1]}`,
       );
     }
-    this.net = new Network(model.config, chunk, kernels, undefined, 'predict');
+    this.net = new Network(model.config, chunk, kernels);
     this.net.setParameters(model.params);
   }
 

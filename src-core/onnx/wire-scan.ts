@@ -13,14 +13,14 @@ import { ModelRejected } from './model-error.js';
  */
 export const WIRE_LIMITS = {
   /** Fields of any kind, known or not: bounds the time of this walk and of decoding. */
-  fields: 1_000_000,
+  fields: 500_000,
   /** Messages of any kind (nodes, attributes, tensors, value infos, dimensions, ...). */
-  messages: 100_000,
+  messages: 50_000,
   nodes: 10_000,
   /** int64 / int32 values (dims, int64_data, ints, ...): each becomes a Long object of ~60 bytes. */
   integers: 100_000,
   /** float / double values stored as lists (float_data, floats; catnet writes raw_data): slow to decode. */
-  floats: 1_000_000,
+  floats: 500_000,
   /** Strings (names, op types, doc strings, metadata): each a JS string of its own, slow to decode. */
   strings: 50_000,
   /** Bytes of all strings together. */
@@ -212,31 +212,20 @@ class WireScan {
 
   /** One field of a known scalar / string / bytes kind, read as the decoder reads it. */
   private read(kind: Scalar | 'string' | 'bytes' | 'bytes[]', end: number): void {
-    switch (kind) {
-      case 'varint':
-        this.varint(end);
-        return;
-      case 'fixed32':
-        this.pos = this.within(4, end);
-        return;
-      case 'fixed64':
-        this.pos = this.within(8, end);
-        return;
-      case 'string': {
-        const len = this.uint32(end);
-        this.pos = this.within(len, end);
-        this.count('strings', 1);
-        this.count('stringBytes', len);
-        return;
-      }
-      case 'bytes':
-        this.pos = this.within(this.uint32(end), end); // a view into the file: no copy
-        return;
-      case 'bytes[]':
-        this.count('byteStrings', 1);
-        this.pos = this.within(this.uint32(end), end);
-        return;
+    if (kind === 'varint') {
+      this.varint(end);
+      return;
     }
+    if (kind === 'fixed32' || kind === 'fixed64') {
+      this.advance(kind === 'fixed32' ? 4 : 8, end);
+      return;
+    }
+    const len = this.uint32(end);
+    this.advance(len, end); // bytes stay a view into the file: no copy
+    if (kind === 'string') {
+      this.count('strings', 1);
+      this.count('stringBytes', len);
+    } else if (kind === 'bytes[]') this.count('byteStrings', 1);
   }
 
   /**
@@ -258,23 +247,18 @@ class WireScan {
     return n;
   }
 
+  /** An unknown field, skipped by its wire type as the decoder does (groups are refused: ONNX has none). */
   private skip(wire: number, end: number): void {
-    switch (wire) {
-      case 0:
-        this.varint(end);
-        return;
-      case 1:
-        this.pos = this.within(8, end);
-        return;
-      case 2:
-        this.pos = this.within(this.uint32(end), end);
-        return;
-      case 5:
-        this.pos = this.within(4, end);
-        return;
-      default:
-        throw this.malformed(`wire type ${wire} at byte ${this.pos}`);
-    }
+    if (wire === 0) this.varint(end);
+    else if (wire === 1) this.advance(8, end);
+    else if (wire === 2) this.advance(this.uint32(end), end);
+    else if (wire === 5) this.advance(4, end);
+    else throw this.malformed(`wire type ${wire} at byte ${this.pos}`);
+  }
+
+  /** Moves past `len` bytes, which must stay inside the enclosing message. */
+  private advance(len: number, end: number): void {
+    this.pos = this.within(len, end);
   }
 
   /** A varint read as protobufjs's uint32 (lengths, tags): at most 5 bytes, or 10 with the rest skipped. */
@@ -286,7 +270,7 @@ class WireScan {
       value += (i < 4 ? b & 0x7f : b & 0x0f) * 2 ** (7 * i);
       if (b < 0x80) return value;
     }
-    this.pos = this.within(5, end);
+    this.advance(5, end);
     return value;
   }
 

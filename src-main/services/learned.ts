@@ -122,7 +122,8 @@ export async function vectorOfPng(dataUrl: string): Promise<Uint8Array> {
   if (!match)
     throw new Error('explain: the image must be the PNG data URL of a prediction (data:image/png;base64,...)');
   try {
-    const { data, info } = await sharp(Buffer.from(match[1]!, 'base64'))
+    // The renderer is untrusted: refuse anything bigger than 64x64 before decoding it.
+    const { data, info } = await sharp(Buffer.from(match[1]!, 'base64'), { limitInputPixels: IMAGE_SIZE * IMAGE_SIZE })
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });

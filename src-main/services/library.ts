@@ -41,6 +41,8 @@ interface ImportedFolder {
 export interface ImportHooks {
   onProgress?: (role: Role, folder: string, p: ImportProgress) => void;
   classNames?: [string, string];
+  /** Aborting it stops the import (addFolder then rejects with the signal's reason; nothing changes). */
+  signal?: AbortSignal;
 }
 
 export class Library {
@@ -72,7 +74,9 @@ export class Library {
       folders: [{ path, label: labelOf(role) }],
       cacheDir: this.cacheDir,
       classNames: hooks.classNames,
+      isolate: true, // a decoder crash skips the file; the app stays up
       onProgress: (p) => hooks.onProgress?.(role, path, p),
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
     });
     const otherClass = new Set(
       this.images.filter((image) => labelOf(image.role) !== labelOf(role)).map((image) => image.hash),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { removeStaleTemporaries } from '../../src-core/fsio/atomic.js';
 import type { Model } from '../../src-core/nn/model.js';
 import { N_X } from '../../src-core/nn/model.js';
+import { formatLayers } from '../../src-core/nn/spec.js';
 import { exportOnnx } from '../../src-core/onnx/export.js';
 import { loadModelFile, saveModel } from '../../src-core/onnx/model-file.js';
 import { verifyOnnx } from '../../src-core/onnx/verify.js';
@@ -21,6 +22,7 @@ export function modelInfo(model: Model, source: string): ModelInfo {
   const hidden = activations.slice(0, -1);
   return {
     layerDims: [...layerDims],
+    ...(model.config.features?.length ? { layers: formatLayers(model.config) } : {}),
     activation: hidden[0] ?? 'sigmoid',
     classNames: [...model.classNames],
     threshold: model.threshold,

@@ -73,7 +73,7 @@ export class DataState {
       });
       if (report) this.onImportDone(report);
       await this.app.refreshProject();
-      return report !== undefined;
+      return report != null;
     } finally {
       delete this.#uploads[role];
       delete this.uploading[role];
@@ -82,9 +82,10 @@ export class DataState {
     }
   }
 
-  /** Stops an upload in progress (what arrived is deleted; nothing is imported). */
-  cancelUpload(role: Role): void {
-    this.#uploads[role]?.abort();
+  /** Stops the upload (what arrived is deleted) or the import running for `role`; nothing is added. */
+  cancel(role: Role): void {
+    if (this.uploading[role]) this.#uploads[role]?.abort();
+    else void this.app.api.cancelImport(role).catch(() => undefined);
   }
 
   async removeFolder(role: Role, path: string): Promise<void> {

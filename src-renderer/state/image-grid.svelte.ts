@@ -38,9 +38,12 @@ export class ImageGridState {
       });
   }
 
+  /** Drops every page; pages being fetched are fetched again (no effect re-runs for a page never shown). */
   reset(): void {
+    const wanted = [...this.#loading];
     this.#generation++;
     this.#loading.clear();
     this.pages.clear();
+    for (const page of wanted) this.loadPage(page);
   }
 }

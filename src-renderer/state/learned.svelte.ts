@@ -9,18 +9,18 @@ import { LatestOnly } from './latest-only.js';
 export class LearnedState {
   features = $state.raw<LearnedFeatures | null>(null);
   explanation = $state.raw<Explanation | null>(null);
-  /** The prediction input (PNG data URL) the explanation belongs to. */
+  /** What the explanation belongs to: `for(model, input)` of the request that made it. */
   explained = $state<string | null>(null);
   busy = $state(false);
   /** Why the last fetch failed (shown in the panel). */
   error = $state<string | null>(null);
-  readonly #explain: LatestOnly<string>;
+  readonly #explain: LatestOnly<{ model: string; input: string }>;
 
   constructor(private readonly api: CatnetApi) {
-    this.#explain = new LatestOnly(async (input) => {
+    this.#explain = new LatestOnly(async ({ model, input }) => {
       try {
         this.explanation = await this.api.explainImage(input);
-        this.explained = input;
+        this.explained = LearnedState.for(model, input);
         this.error = null;
       } catch (err) {
         this.explanation = null;
@@ -43,11 +43,16 @@ export class LearnedState {
     }
   }
 
-  /** Saliency (and feature maps) of a prediction's 64x64 input; the newest request wins. */
-  async explain(input: string): Promise<void> {
+  /** The key of an explanation: the model it came from (any string that changes with it) and the input. */
+  static for(model: string, input: string): string {
+    return `${model}\n${input}`;
+  }
+
+  /** Saliency (and feature maps) of a prediction's 64x64 input under `model`; the newest request wins. */
+  async explain(model: string, input: string): Promise<void> {
     this.busy = true;
     try {
-      await this.#explain.push(input);
+      await this.#explain.push({ model, input });
     } finally {
       this.busy = this.#explain.busy;
     }

@@ -1,10 +1,10 @@
 // The custom network editor's text fields <-> TrainSettings. Pure: parsing returns either a value or a
 // message that says what is wrong with the text and what to type instead.
 
+import { formatLayers, parseLayers } from '../../src-core/nn/spec.js';
 import { PRESETS, TrainSettings } from '../../src-main/contract.js';
-import { formatLayers, type Parsed, readLayers } from './layers-text.js';
 
-export type { Parsed } from './layers-text.js';
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** The network part of TrainSettings that the layers text decides. */
 export type NetworkFields = Pick<TrainSettings, 'hiddenLayers' | 'layers'>;
@@ -14,11 +14,15 @@ export type NetworkFields = Pick<TrainSettings, 'hiddenLayers' | 'layers'>;
  * form), text with a convolutional body sets `layers` (canonical) and hiddenLayers to its dense sizes.
  */
 export function parseNetwork(text: string): Parsed<NetworkFields> {
-  const read = readLayers(text);
-  if (!read.ok) return read;
-  const hiddenLayers = read.value.flatMap((item) => (item.kind === 'dense' ? [item.units] : []));
-  if (hiddenLayers.length === read.value.length) return { ok: true, value: { hiddenLayers } };
-  return { ok: true, value: { hiddenLayers, layers: formatLayers(read.value) } };
+  let config: ReturnType<typeof parseLayers>;
+  try {
+    config = parseLayers(text, 'relu'); // the engine's own reading; the activation does not change the shape
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  const hiddenLayers = config.layerDims.slice(1, -1);
+  if (!config.features) return { ok: true, value: { hiddenLayers } };
+  return { ok: true, value: { hiddenLayers, layers: formatLayers(config) } };
 }
 
 /** The layers text of some settings: "c16,p,c32,p,c64,p,64", "20,7,5", "" (logistic regression). */

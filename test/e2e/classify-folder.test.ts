@@ -15,6 +15,7 @@ import { saveModel } from '../../src-core/onnx/model-file.js';
 import { DEFAULT_SETTINGS, type TrainSettings } from '../../src-main/contract.js';
 import { fallbackSample } from '../../src-main/services/model.js';
 import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { writeFiles } from '../helpers/make-images.js';
 import { redVsBlue, tinted } from '../helpers/red-vs-blue.js';
 
@@ -139,6 +140,7 @@ describeInChromium('classifying folders in chromium', () => {
     await expect.poll(() => page.getByTestId('batch-table').locator('img').count(), { timeout: 15_000 }).toBe(inDom);
     await page.getByTestId('batch-results').scrollIntoViewIfNeeded();
     await shot('folder-table');
+    await docScreenshot(page.getByTestId('batch-results'), OUT, 'classify-folder');
 
     // Sort by probability (highest first) and filter by label.
     await page.getByTestId('batch-sort').selectOption('probability-desc');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { writeFiles } from '../helpers/make-images.js';
 import { tinted } from '../helpers/red-vs-blue.js';
 
@@ -34,7 +35,7 @@ describeInChromium('several projects in chromium', () => {
       for (let i = 0; i < n; i++) files[`${i}.png`] = await tinted([...rgb], i + n * 10);
       writeFiles(join(work, name), files);
     }
-    ({ page, problems } = await app.openPage({ console: false }));
+    ({ page, problems } = await app.openPage());
     await page.setViewportSize({ width: 1360, height: 900 });
     page.on('dialog', (dialog) => void dialog.accept());
   }, 120_000);
@@ -74,10 +75,15 @@ describeInChromium('several projects in chromium', () => {
     await page.getByTestId('open-project-Reds and blues').waitFor();
     expect(await text('projects-panel')).toMatch(/Reds and blues\s+2 folders · no model · 0 runs/);
     await shot('open-panel');
+    await docScreenshot({ page, downTo: page.getByTestId('projects-panel') }, OUT, 'projects');
     await page.getByTestId('open-project-Reds and blues').click();
     await expect.poll(() => text('count-train-positive'), { timeout: 30_000 }).toBe('6 images');
     expect(await text('count-train-negative')).toBe('4 images');
     expect(await text('project-name')).toBe('Reds and blues');
+    // The grids show the reopened images' thumbnails.
+    await expect
+      .poll(() => page.getByTestId('drop-zone-train-positive').locator('img').count(), { timeout: 15_000 })
+      .toBe(6);
 
     // The blues folder moves: opening the project again says which folder is missing, keeps the rest.
     await page.getByTestId('new-project-button').click();

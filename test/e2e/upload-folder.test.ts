@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { describeInChromium, useBrowserApp } from '../helpers/browser-app.js';
+import { docScreenshot } from '../helpers/doc-screenshot.js';
 import { makeJpeg, makePng, rawPixels, writeFiles } from '../helpers/make-images.js';
 
 const OUT = 'test-output/e2e-upload';
@@ -86,7 +87,9 @@ describeInChromium('uploading folders in chromium (browser mode)', () => {
         timeout: 15_000,
       })
       .toMatch(/^cats\/(a\.png|b\.jpg|kittens\/)/);
+    await expect.poll(() => zone.locator('img').count(), { timeout: 15_000 }).toBe(6);
     await shot('chosen-folder');
+    await docScreenshot(zone, OUT, 'upload-folder');
 
     // 2. A drop of two files, with a DataTransfer built in the page.
     const dropped = ['g.png', 'h.jpg'].map((name) => ({

@@ -95,3 +95,6 @@ export function expectClose(
 export function sameBits(a: Float32Array, b: Float32Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
+
+/** The kernel sources a standalone C driver (native-isa-check.c) links, besides the ISA files. */
+export const PORTABLE_NATIVE_SOURCES = ['ops.c', 'conv.c', 'pool.c', 'dispatch.c', 'threads.c', 'kernels_generic.c'];

@@ -160,5 +160,9 @@ describe('saliency = d P / d pixels from one backward pass', () => {
       .png()
       .toBuffer();
     await expect(vectorOfPng(`data:image/png;base64,${small.toString('base64')}`)).rejects.toThrow(/2x2/);
+    const big = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#fff' } })
+      .png()
+      .toBuffer();
+    await expect(vectorOfPng(`data:image/png;base64,${big.toString('base64')}`)).rejects.toThrow(/not a 64x64 RGB PNG/);
   });
 });

@@ -92,6 +92,14 @@ describe('training service', () => {
     await other.dispose();
   });
 
+  it('refuses layers the engine cannot build with the code bad-layers, and starts nothing', async () => {
+    const bad = await backend.call('startTraining', [{ ...quick, layers: 'c16,64,p', hiddenLayers: [64] }]);
+    expect(bad).toMatchObject({
+      ok: { started: false, code: 'bad-layers', message: expect.stringMatching(/item 3 \("p"\).*after a dense layer/) },
+    });
+    expect(backend.training.busy).toBe(false);
+  });
+
   it('trains, saves the last model, evaluates on the held-out 20 %, classifies, exports and re-opens', async () => {
     const done = next('train-done');
     expect(ok(await backend.call('startTraining', [quick]))).toEqual({ started: true });

@@ -160,6 +160,48 @@ describe('uploaded folders', () => {
   });
 });
 
+describe('cancelling an import', () => {
+  let work: string;
+  let backend: Backend;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'catnet-import-cancel-'));
+    backend = await Backend.create({ userData: work, transport: 'browser', startTrainer: refusingTrainer });
+  });
+
+  afterAll(async () => {
+    await backend?.dispose();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('stops an uploaded folder mid-import: nothing is added and its files are removed', async () => {
+    const files = new Map<string, Buffer>();
+    const png = await makePng(64, 64, 1);
+    for (let i = 0; i < 1500; i++) files.set(`sub${i % 7}/${i}.png`, png);
+    const id = await upload(backend, 'many', files);
+    const importing = backend.call('addUploadedFolder', ['train-positive', id]);
+    await new Promise<void>((resolve) => {
+      const off = backend.events.subscribe((e) => {
+        if (e.type === 'import-progress') {
+          off();
+          resolve();
+        }
+      });
+    });
+    expect(ok<{ cancelling: boolean }>(await backend.call('cancelImport', ['train-positive']))).toEqual({
+      cancelling: true,
+    });
+    expect(ok(await importing)).toBeNull();
+    const project = ok<ProjectState>(await backend.call('getProject', []));
+    expect(project.counts['train-positive']).toBe(0);
+    expect(project.folders).toEqual([]);
+    expect((await readdir(join(work, 'uploads'))).sort()).toEqual(['.staging']);
+    expect(ok<{ cancelling: boolean }>(await backend.call('cancelImport', ['train-positive']))).toEqual({
+      cancelling: false,
+    });
+  });
+});
+
 describe('uploads over browser mode HTTP', () => {
   let work: string;
   let backend: Backend;

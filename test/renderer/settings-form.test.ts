@@ -11,10 +11,10 @@ import {
   settingsProblem,
 } from '../../src-renderer/state/settings-form.js';
 
-describe('parseNetwork (the layers field)', () => {
-  it('reads dense sizes separated by commas and/or spaces as the course form (no layers text)', () => {
+describe("parseNetwork (the layers field, read by the engine's parseLayers)", () => {
+  it('reads dense sizes as the course form (no layers text)', () => {
     expect(parseNetwork('20,7,5')).toEqual({ ok: true, value: { hiddenLayers: [20, 7, 5] } });
-    expect(parseNetwork(' 20, 7 5 ')).toEqual({ ok: true, value: { hiddenLayers: [20, 7, 5] } });
+    expect(parseNetwork(' 20, 7 ,5 ')).toEqual({ ok: true, value: { hiddenLayers: [20, 7, 5] } });
     expect(parseNetwork('')).toEqual({ ok: true, value: { hiddenLayers: [] } });
   });
 
@@ -23,21 +23,21 @@ describe('parseNetwork (the layers field)', () => {
       ok: true,
       value: { hiddenLayers: [64], layers: 'c16,p,c32,p,c64,p,64' },
     });
-    expect(parseNetwork('C8K5 p 10')).toEqual({ ok: true, value: { hiddenLayers: [10], layers: 'c8k5,p,10' } });
+    expect(parseNetwork('C8K5, p, 10')).toEqual({ ok: true, value: { hiddenLayers: [10], layers: 'c8k5,p,10' } });
     expect(parseNetwork('c16k3,p')).toEqual({ ok: true, value: { hiddenLayers: [], layers: 'c16,p' } });
   });
 
   it('rejects bad items, naming the item and what to type', () => {
     const bad: [string, RegExp][] = [
-      ['20,x', /"x" \(item 2\) is not a layer/],
+      ['20,x', /item 2 \("x"\).*is not a layer/],
       ['20,7.5', /"7.5"/],
-      ['0', /1 to 4096/],
-      ['5000', /1 to 4096/],
-      ['1,2,3,4,5,6,7,8,9,10,11', /At most 10/],
+      ['0', /at least 1 unit/],
+      ['5000', /4096/],
+      ['1,2,3,4,5,6,7,8,9,10,11', /11 hidden layers/],
       ['-3', /"-3"/],
-      ['64,c16', /come before the dense layers/],
-      ['c16k4', /odd/],
-      ['c0', /1 to 512 filters/],
+      ['64,c16', /comes after a dense layer/],
+      ['c16k4', /odd|k4/],
+      ['20,,5', /empty/],
     ];
     for (const [text, message] of bad) {
       const r = parseNetwork(text);
@@ -109,6 +109,6 @@ describe('settingsProblem', () => {
     expect(settingsProblem({ ...DEFAULT_SETTINGS, iterations: 2.5 }, '20,7,5')).toMatch(/^Iterations: 2.5/);
     expect(settingsProblem({ ...DEFAULT_SETTINGS, validationFraction: 0.9 }, '')).toMatch(/^Validation fraction: 0.9/);
     expect(settingsProblem({ ...DEFAULT_SETTINGS, seed: null }, '7')).toBe('Seed: type a number.');
-    expect(settingsProblem(DEFAULT_SETTINGS, '20,x')).toMatch(/"x" \(item 2\) is not a layer/);
+    expect(settingsProblem(DEFAULT_SETTINGS, '20,x')).toMatch(/item 2 \("x"\).*is not a layer/);
   });
 });

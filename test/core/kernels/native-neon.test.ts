@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appRoot } from '../../../src-core/paths.js';
+import { PORTABLE_NATIVE_SOURCES } from '../../helpers/native-kernels.js';
 
 const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 const ready = process.arch !== 'arm64' && has('aarch64-linux-gnu-gcc') && has('qemu-aarch64');
@@ -17,7 +18,7 @@ if (!ready && process.arch !== 'arm64')
   );
 
 describe.skipIf(!ready)('NEON kernels (cross-compiled, run under qemu-aarch64)', () => {
-  it('agree with the scalar kernels on every operation', () => {
+  it('agree with the scalar kernels on every operation', { timeout: 300_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'catnet-neon-'));
     try {
       const root = appRoot();
@@ -31,7 +32,7 @@ describe.skipIf(!ready)('NEON kernels (cross-compiled, run under qemu-aarch64)',
         '-Werror',
         '-Wno-unused-parameter',
         join(root, 'test', 'core', 'kernels', 'native-isa-check.c'),
-        ...['ops.c', 'conv.c', 'pool.c', 'dispatch.c', 'threads.c', 'kernels_generic.c', 'kernels_neon.c'].map(native),
+        ...[...PORTABLE_NATIVE_SOURCES, 'kernels_neon.c'].map(native),
         '-lm',
         '-lpthread',
         '-o',

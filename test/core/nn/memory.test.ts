@@ -36,17 +36,6 @@ describe('estimateTrainingBytes', () => {
       expect(estimate.total).toBe(Object.values(actual).reduce((a, b) => a + b, 0) + 3 * actual.params + m * (n + 4));
     });
 
-  it('a prediction network allocates no backward buffers until an input gradient needs them', () => {
-    const image = { c: 3, h: 6, w: 6 };
-    const config = parseLayers('c4,p,5', 'relu', image);
-    const net = new Network(config, 2, kernels, image, 'predict');
-    net.forward(new Uint8Array(2 * 108), 2);
-    expect(net.memoryBytes().backward).toBe(0);
-    net.inputGradient(new Uint8Array(2 * 108), 2, new Float32Array(2 * 108));
-    expect(net.memoryBytes().backward).toBe(estimateTrainingBytes(config, 2, { image }).backward);
-    expect(new Network(config, 2, kernels, image).memoryBytes().backward).toBe(net.memoryBytes().backward);
-  });
-
   it("the issue's CNN at batch 32 needs tens of MB; a full batch of 5,000 photos is refused by a 2 GB budget", () => {
     const cnn = parseLayers('c16,p,c32,p,c64,p,64', 'relu');
     const b32 = estimateTrainingBytes(cnn, 32, { optimizerCopies: 2 }).total;

@@ -1,6 +1,6 @@
 // Property: whatever graph importOnnx accepts, onnxruntime running the file and the engine running
 // the imported model compute the same probabilities. Graphs come from random structural edits of
-// catnet's own and a foreign-style file (nodes dropped, swapped, inputs rewired, attributes, data
+// catnet's own (dense and CNN) and a foreign-style file (nodes dropped, swapped, inputs rewired, attributes, data
 // types and dims changed).
 import fc from 'fast-check';
 import * as ort from 'onnxruntime-node';
@@ -9,12 +9,17 @@ import { predictProbabilities } from '../../../src-core/nn/predict.js';
 import { exportOnnx } from '../../../src-core/onnx/export.js';
 import { analyseOnnx } from '../../../src-core/onnx/import.js';
 import type { OnnxTypes } from '../../../src-core/onnx/schema.js';
+import { features, randomCnnModel } from '../../helpers/onnx-cnn.js';
 import { editModel, foreignModel } from '../../helpers/onnx-graphs.js';
 import { maxAbsDiff, randomModel, randomPixels } from '../../helpers/onnx-oracle.js';
 
 const m = 4;
 const X = randomPixels(m, 5);
-const bases = [exportOnnx(randomModel([5, 3], 'tanh', 2, 6)), foreignModel(randomModel([4], 'leaky_relu', 3, 6))];
+const bases = [
+  exportOnnx(randomModel([5, 3], 'tanh', 2, 6)),
+  foreignModel(randomModel([4], 'leaky_relu', 3, 6)),
+  exportOnnx(randomCnnModel(features('c3,p,c4k5,c2,p', 'relu'), [4], 'tanh', 4, 3)),
+];
 
 type Edit = { kind: number; a: number; b: number; v: number };
 function apply(g: OnnxTypes.IGraphProto, e: Edit): void {
@@ -34,12 +39,17 @@ function apply(g: OnnxTypes.IGraphProto, e: Edit): void {
     case 2: // rewire an input to another value
       if (n.input?.length) n.input[e.b % n.input.length] = names[e.v % names.length];
       break;
-    case 3: // change an integer attribute (transB, axis, to)
-      for (const at of n.attribute ?? []) if (at.type === 2) at.i = e.v % 3;
+    case 3: // change an integer attribute (transB, axis, to, group) or one entry of a list (pads, strides, perm, ...)
+      for (const at of n.attribute ?? []) {
+        if (at.type === 2) at.i = e.v % 3;
+        if (at.type === 7 && at.ints?.length) at.ints[e.b % at.ints.length] = e.v % 4;
+      }
       break;
-    case 4: // change the op of an activation
+    case 4: // change the op of an activation, or of a conv-body node
       if (['Relu', 'Tanh', 'Sigmoid', 'LeakyRelu', 'Identity'].includes(n.opType ?? ''))
         n.opType = ['Relu', 'Tanh', 'Sigmoid', 'LeakyRelu', 'Identity'][e.v % 5];
+      else if (['Conv', 'MaxPool', 'Transpose'].includes(n.opType ?? ''))
+        n.opType = ['Conv', 'MaxPool', 'Transpose', 'Identity'][e.v % 4];
       break;
     case 5: // duplicate a node with a fresh output
       nodes.splice(e.b % (nodes.length + 1), 0, { ...n, output: [`dup${e.v}`] });
@@ -64,7 +74,7 @@ it('every accepted edit runs identically in onnxruntime and the engine', async (
   let tried = 0;
   const edit = fc.record({ kind: fc.nat(7), a: fc.nat(50), b: fc.nat(50), v: fc.nat(1000) });
   await fc.assert(
-    fc.asyncProperty(fc.nat(1), fc.array(edit, { minLength: 1, maxLength: 3 }), async (which, edits) => {
+    fc.asyncProperty(fc.nat(bases.length - 1), fc.array(edit, { minLength: 1, maxLength: 3 }), async (which, edits) => {
       tried++;
       const bytes = editModel(bases[which], (model) => {
         for (const e of edits) apply(model.graph!, e);

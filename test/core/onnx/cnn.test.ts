@@ -14,6 +14,7 @@ import { OnnxClassifier } from '../../../src-core/onnx/runtime.js';
 import { type OnnxTypes, onnx } from '../../../src-core/onnx/schema.js';
 import { verifyOnnx } from '../../../src-core/onnx/verify.js';
 import { cnnOracleProbabilities, features, randomCnnModel } from '../../helpers/onnx-cnn.js';
+import { editModel } from '../../helpers/onnx-graphs.js';
 import { maxAbsDiff, randomPixels } from '../../helpers/onnx-oracle.js';
 
 const TOL = 1e-5;
@@ -116,6 +117,34 @@ describe('CNN import', () => {
     const d = maxAbsDiff(await onnxProbabilities(bytes, X, 4), cnnOracleProbabilities(importOnnx(bytes), X, 4));
     expect(d).toBeLessThan(TOL);
   });
+});
+
+it('imports a CNN graph written by another tool: Transpose before the Cast, Mul by 1/255, Reshape, no conv bias', async () => {
+  const model = randomCnnModel(features('c3,p,c4k5,p', 'tanh'), [5], 'tanh', 8, 3);
+  model.params.convB![1].fill(0); // the file below has no bias on the second conv
+  const bytes = editModel(exportOnnx(model), (m) => {
+    const g = m.graph!;
+    const byOp = (op: string) => g.node!.find((n) => n.opType === op)!;
+    const [cast, div, transpose, flatten] = ['Cast', 'Div', 'Transpose', 'Flatten'].map(byOp);
+    transpose.input = ['image'];
+    transpose.output = ['nchw'];
+    cast.input = ['nchw'];
+    div.opType = 'Mul';
+    g.initializer!.find((t) => t.name === 'pixel_scale')!.rawData = new Uint8Array(new Float32Array([1 / 255]).buffer);
+    g.node!.find((n) => n.opType === 'Conv')!.input![0] = 'image_scaled';
+    g.node = [transpose, ...g.node!.filter((n) => n !== transpose)];
+    g.node!.filter((n) => n.opType === 'Conv')[1].input!.length = 2;
+    flatten.opType = 'Reshape';
+    flatten.attribute = [];
+    flatten.input!.push('flat_shape');
+    g.initializer!.push({ name: 'flat_shape', dims: [2], dataType: 7, int64Data: [-1, 4 * 16 * 16] });
+  });
+  const back = importOnnx(bytes, 'foreign-cnn.onnx');
+  expect(back.config).toEqual(model.config);
+  const X = randomPixels(5, 9);
+  const d = maxAbsDiff(await onnxProbabilities(bytes, X, 5), predictProbabilities(back, X, 5));
+  expect(d).toBeLessThan(TOL);
+  expect(maxAbsDiff(predictProbabilities(back, X, 5), predictProbabilities(model, X, 5))).toBeLessThan(TOL);
 });
 
 describe('the CNN graph catnet writes', () => {
