@@ -35,7 +35,7 @@ describeInChromium('several projects in chromium', () => {
       for (let i = 0; i < n; i++) files[`${i}.png`] = await tinted([...rgb], i + n * 10);
       writeFiles(join(work, name), files);
     }
-    ({ page, problems } = await app.openPage({ console: false }));
+    ({ page, problems } = await app.openPage());
     await page.setViewportSize({ width: 1360, height: 900 });
     page.on('dialog', (dialog) => void dialog.accept());
   }, 120_000);
