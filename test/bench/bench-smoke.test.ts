@@ -21,6 +21,7 @@ const TARGET_IDS = [
   'scaling_10x',
   'scaling_100x',
   'memory_largest_mb',
+  'ingest_isolated_vs_pillow',
   'ingest_vs_pillow',
   'ingest_cached',
   'inference_single_ms',
