@@ -497,18 +497,14 @@ export interface ApiError {
 /** What every method returns over either transport; the preload and browser client unwrap it. */
 export type ApiResponse<T = unknown> = { ok: T } | ApiError;
 
-export const DEFAULT_SETTINGS: TrainSettings = {
-  hiddenLayers: [20, 7, 5],
-  activation: 'relu',
-  init: 'course',
-  learningRate: 0.0075,
-  iterations: 2500,
-  batchSize: 0,
-  optimizer: 'gd',
-  l2: 0,
-  validationFraction: 0,
-  seed: 1,
-};
+/** A dense-only layers text as the course's hidden sizes: "20,7,5" -> [20, 7, 5]; "" -> []. */
+const hiddenSizes = (layers: string): number[] => (layers === '' ? [] : layers.split(',').map(Number));
+
+/** What a new project starts with: the course's 4-layer preset of train/presets.ts, without augmentation. */
+export const DEFAULT_SETTINGS: TrainSettings = (() => {
+  const { layers, augment: _none, ...rest } = CORE_PRESETS['four-layer'].settings;
+  return { hiddenLayers: hiddenSizes(layers), ...rest };
+})();
 
 /**
  * The engine's presets (train/presets.ts) as app settings: the course's three networks, and a small
