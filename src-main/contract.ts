@@ -497,31 +497,30 @@ export interface ApiError {
 /** What every method returns over either transport; the preload and browser client unwrap it. */
 export type ApiResponse<T = unknown> = { ok: T } | ApiError;
 
-/** A dense-only layers text as the course's hidden sizes: "20,7,5" -> [20, 7, 5]; "" -> []. */
-const hiddenSizes = (layers: string): number[] => (layers === '' ? [] : layers.split(',').map(Number));
-
-/** What a new project starts with: the course's 4-layer preset of train/presets.ts, without augmentation. */
-export const DEFAULT_SETTINGS: TrainSettings = (() => {
-  const { layers, augment: _none, ...rest } = CORE_PRESETS['four-layer'].settings;
-  return { hiddenLayers: hiddenSizes(layers), ...rest };
-})();
-
 /**
- * The engine's presets (train/presets.ts) as app settings: the course's three networks, and a small
- * convolutional net for real photos. A dense-only layers text becomes hiddenLayers (the course form).
+ * An engine preset (train/presets.ts) as app settings. A dense-only layers text becomes hiddenLayers
+ * (the course form); a convolutional one is kept as `layers`, with its dense sizes in hiddenLayers.
  */
-export const PRESETS = Object.fromEntries(
-  PRESET_IDS.map((id) => {
-    const { layers, ...rest } = CORE_PRESETS[id].settings;
-    const items = layers === '' ? [] : layers.split(',');
-    const hiddenLayers = items.filter((item) => /^\d+$/.test(item)).map(Number);
-    const settings: TrainSettings = {
-      ...DEFAULT_SETTINGS,
-      ...rest,
-      augment: { ...rest.augment },
-      hiddenLayers,
-      ...(hiddenLayers.length === items.length ? {} : { layers }),
-    };
-    return [id, settings];
-  }),
-) as Record<PresetId, TrainSettings>;
+function settingsOf(id: PresetId): TrainSettings {
+  const { layers, ...rest } = CORE_PRESETS[id].settings;
+  const items = layers === '' ? [] : layers.split(',');
+  const hiddenLayers = items.filter((item) => /^\d+$/.test(item)).map(Number);
+  return {
+    ...rest,
+    augment: { ...rest.augment },
+    hiddenLayers,
+    ...(hiddenLayers.length === items.length ? {} : { layers }),
+  };
+}
+
+/** The app's presets: the course's three networks, and a small convolutional net for real photos. */
+export const PRESETS = Object.fromEntries(PRESET_IDS.map((id) => [id, settingsOf(id)])) as Record<
+  PresetId,
+  TrainSettings
+>;
+
+/** What a new project starts with: the course's 4-layer preset, without augmentation. */
+export const DEFAULT_SETTINGS: TrainSettings = (() => {
+  const { augment: _none, ...settings } = settingsOf('four-layer');
+  return settings;
+})();
