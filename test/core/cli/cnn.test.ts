@@ -2,37 +2,13 @@
 // --preset small-cnn (command-line values win over the preset's), and usage errors in the text (exit 2).
 // Runs one short epoch on 12 generated images, so it stays quick on the reference conv loops.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyPreset, type TrainCommandOptions } from '../../../src-core/cli/train-settings.js';
 import { PRESETS } from '../../../src-core/train/presets.js';
-import { makePng, writeFiles } from '../../helpers/make-images.js';
+import { CATNET_BIN as bin, trainFolders } from '../../helpers/cli-train.js';
 
-const bin = fileURLToPath(new URL('../../../bin/catnet.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'catnet-cnn-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const P = join(dir, 'dogs');
-const N = join(dir, 'cats');
-
-beforeAll(async () => {
-  const folder = async (base: number) =>
-    Object.fromEntries(
-      await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => [`${i}.png`, await makePng(64, 64, base + i)])),
-    );
-  writeFiles(P, await folder(1));
-  writeFiles(N, await folder(101));
-});
-
-function catnet(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, 'train', '--positive', P, '--negative', N, ...args], {
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, catnet } = trainFolders('catnet-cnn-cli-', 64, 300_000);
 
 describe('catnet train with convolutional layers', () => {
   it('refuses bad layers and augmentation text with exit code 2 and a message naming the item', () => {

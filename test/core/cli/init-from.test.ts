@@ -1,37 +1,9 @@
-// `catnet train --init-from MODEL.onnx` end to end on generated images: 20 + 20 iterations end with the
-// cost of one 40-iteration run (the oracle); the network, class names and resize mode come from the
-// model; a mismatched --layers and a missing file are refused with messages.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadModelFile } from '../../../src-core/onnx/model-file.js';
-import { makePng, writeFiles } from '../../helpers/make-images.js';
+import { trainFolders } from '../../helpers/cli-train.js';
 
-const bin = fileURLToPath(new URL('../../../bin/catnet.mjs', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'catnet-init-from-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const P = join(dir, 'dogs');
-const N = join(dir, 'cats');
-
-beforeAll(async () => {
-  const folder = async (base: number) =>
-    Object.fromEntries(
-      await Promise.all([0, 1, 2, 3, 4, 5].map(async (i) => [`${i}.png`, await makePng(80, 64, base + i)])),
-    );
-  writeFiles(P, await folder(1));
-  writeFiles(N, await folder(101));
-});
-
-function catnet(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, 'train', '--positive', P, '--negative', N, ...args], {
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, catnet } = trainFolders('catnet-init-from-', 80, 120_000);
 
 function json(r: { code: number | null; stdout: string; stderr: string }) {
   expect(r.stderr, r.stderr).not.toMatch(/catnet train: /);
